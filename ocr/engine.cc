@@ -1,0 +1,398 @@
+// Recognition with the Tesseract API: one set of Tesseract instances per Engine (per thread).
+#include <leptonica/allheaders.h>
+#include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
+#include <tesseract/renderer.h>
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "ocr/language.h"
+#include "ocr/ocr.h"
+#include "ocr/page_source.h"
+#include "ocr/preprocess.h"
+
+namespace purr::ocr {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct TessDeleter {
+  void operator()(tesseract::TessBaseAPI* api) const {
+    api->End();
+    delete api;
+  }
+};
+using TessPtr = std::unique_ptr<tesseract::TessBaseAPI, TessDeleter>;
+
+// Lines of the page read first to decide its language.
+constexpr size_t kSampleLines = 6;
+// Below this share of the glyph-like ink recognised as characters, text was probably lost.
+constexpr double kMinYield = 0.6;
+constexpr int kMinGlyphsForYieldCheck = 150;
+constexpr int kLowConfidence = 60;
+
+double MsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::string Join(const std::vector<std::string>& parts, const char* sep) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+// Number of non-space code points.
+int CountChars(const std::string& text) {
+  int n = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) != 0x80 && c != ' ' && c != '\n' && c != '\t' && c != '\r') ++n;
+  }
+  return n;
+}
+
+std::string TakeText(char* raw) {
+  std::string text = raw ? raw : "";
+  delete[] raw;
+  // Tesseract ends a page with blank lines; one newline is enough.
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+// The deadline as Tesseract's progress monitor sees it: checked between words.
+struct Deadline {
+  Clock::time_point at;
+  bool expired() const { return Clock::now() >= at; }
+  int remaining_ms() const {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(at - Clock::now());
+    return static_cast<int>(std::max<int64_t>(1, left.count()));
+  }
+};
+
+bool CancelAtDeadline(void* deadline, int /*words*/) {
+  return static_cast<Deadline*>(deadline)->expired();
+}
+
+}  // namespace
+
+struct Engine::Impl {
+  EngineOptions options;
+  std::string all_languages;               // "nor+swe+dan+eng"
+  std::map<std::string, TessPtr> apis;     // by language string, created on first use
+  TessPtr osd;
+  bool osd_failed = false;
+  PageLoader loader;
+  std::unique_ptr<tesseract::TessResultRenderer> renderers;  // chain, or null
+  std::string renderer_error;
+
+  Result<tesseract::TessBaseAPI*> Api(const std::string& languages) {
+    auto it = apis.find(languages);
+    if (it != apis.end()) return it->second.get();
+    TessPtr api(new tesseract::TessBaseAPI());
+    const char* datapath = options.tessdata_dir.empty() ? nullptr : options.tessdata_dir.c_str();
+    if (api->Init(datapath, languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
+      return Status::NotFound("Tesseract cannot load language model(s) '" + languages +
+                              "' (is the tesseract-ocr-* package installed?)");
+    }
+    api->SetVariable("debug_file", "/dev/null");
+    api->SetPageSegMode(tesseract::PSM_AUTO);
+    tesseract::TessBaseAPI* raw = api.get();
+    apis.emplace(languages, std::move(api));
+    return raw;
+  }
+
+  std::optional<int> DetectWithOsd(Pix* binary) {
+    if (!osd && !osd_failed) {
+      osd.reset(new tesseract::TessBaseAPI());
+      const char* datapath =
+          options.tessdata_dir.empty() ? nullptr : options.tessdata_dir.c_str();
+      if (osd->Init(datapath, "osd", tesseract::OEM_TESSERACT_ONLY) != 0) {
+        osd.reset();
+        osd_failed = true;
+      } else {
+        osd->SetVariable("debug_file", "/dev/null");
+        osd->SetPageSegMode(tesseract::PSM_OSD_ONLY);
+      }
+    }
+    if (!osd) return std::nullopt;
+    osd->SetImage(binary);
+    osd->SetSourceResolution(300);
+    int degrees = 0;
+    float conf = 0, script_conf = 0;
+    const char* script = nullptr;
+    bool found = osd->DetectOrientationScript(&degrees, &conf, &script, &script_conf);
+    osd->Clear();
+    if (!found || conf < 1.5f) return std::nullopt;
+    return degrees;
+  }
+
+  // Recognises the current image/rectangle of `api`; returns false at the deadline.
+  bool Run(tesseract::TessBaseAPI* api, Deadline* deadline) {
+    tesseract::ETEXT_DESC monitor;
+    monitor.cancel = CancelAtDeadline;
+    monitor.cancel_this = deadline;
+    monitor.set_deadline_msecs(deadline->remaining_ms());
+    int rc = api->Recognize(&monitor);
+    return rc == 0 && !deadline->expired();
+  }
+
+  // Reads a band of lines with all languages and guesses the page's language from it.
+  std::string ChooseLanguages(const PreparedPage& prepared, Deadline* deadline,
+                              PageResult* result) {
+    if (!options.detect_language || options.languages.size() < 2) return all_languages;
+    auto lines = FindTextLines(prepared.binary.get());
+    if (lines.empty()) return all_languages;
+    size_t first = lines.size() / 3;
+    if (first + kSampleLines > lines.size()) {
+      first = lines.size() > kSampleLines ? lines.size() - kSampleLines : 0;
+    }
+    size_t last = std::min(lines.size(), first + kSampleLines) - 1;
+    const int pad = 6;
+    const int top = std::max(0, lines[first].first - pad);
+    const int bottom = std::min(pixGetHeight(prepared.binary.get()), lines[last].second + pad);
+
+    // Reading the band from a clipped copy: SetRectangle on the whole page gave garbage
+    // for these bands with Tesseract 5.3 and took as long as the page.
+    std::unique_ptr<Box, void (*)(Box*)> box(
+        boxCreate(0, top, pixGetWidth(prepared.binary.get()), bottom - top),
+        [](Box* b) { boxDestroy(&b); });
+    PixPtr band(pixClipRectangle(prepared.binary.get(), box.get(), nullptr));
+    if (!band) return all_languages;
+    // The first language's model alone reads the band: the words that tell the languages
+    // apart survive any of the models, and one model is faster than all of them.
+    Result<tesseract::TessBaseAPI*> api = Api(options.languages.front());
+    if (!api.ok()) return all_languages;
+    (*api)->SetPageSegMode(tesseract::PSM_AUTO);
+    (*api)->SetImage(band.get());
+    (*api)->SetSourceResolution(prepared.dpi);
+    std::string sample;
+    if (Run(*api, deadline)) sample = TakeText((*api)->GetUTF8Text());
+    (*api)->Clear();
+    LanguageGuess guess = GuessLanguage(sample, options.languages);
+    if (guess.model.empty()) {
+      result->warnings.push_back("language unclear from the first lines; used " +
+                                 all_languages);
+      return all_languages;
+    }
+    return guess.model;
+  }
+
+  void CollectWords(tesseract::TessBaseAPI* api, PageResult* result) {
+    std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
+    if (!it) return;
+    do {
+      std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
+      if (!word) continue;
+      Word w;
+      w.text = word.get();
+      int x1, y1, x2, y2;
+      it->BoundingBox(tesseract::RIL_WORD, &x1, &y1, &x2, &y2);
+      w.x = x1;
+      w.y = y1;
+      w.width = x2 - x1;
+      w.height = y2 - y1;
+      w.confidence = it->Confidence(tesseract::RIL_WORD);
+      result->words.push_back(std::move(w));
+    } while (it->Next(tesseract::RIL_WORD));
+  }
+
+  void Recognize(const PreparedPage& prepared, Deadline* deadline, PageResult* result) {
+    auto start = Clock::now();
+    const std::string languages = ChooseLanguages(prepared, deadline, result);
+    result->stages.push_back({"language", MsSince(start)});
+    result->language = languages;
+
+    start = Clock::now();
+    Result<tesseract::TessBaseAPI*> api_or = Api(languages);
+    if (!api_or.ok()) {
+      result->status = api_or.status();
+      return;
+    }
+    tesseract::TessBaseAPI* api = *api_or;
+    api->SetPageSegMode(tesseract::PSM_AUTO);
+    api->SetImage(prepared.binary.get());
+    api->SetSourceResolution(prepared.dpi);
+    bool finished = Run(api, deadline);
+    result->text = TakeText(api->GetUTF8Text());
+    result->confidence = std::max(0, api->MeanTextConf());
+    result->stages.push_back({"recognize", MsSince(start)});
+
+    const int chars = CountChars(result->text);
+    if (finished && prepared.ink_glyphs >= kMinGlyphsForYieldCheck &&
+        chars < kMinYield * prepared.ink_glyphs) {
+      // Page segmentation sometimes drops whole paragraphs without an error; reading the
+      // page as one block of text recovers them.
+      start = Clock::now();
+      api->SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
+      api->SetImage(prepared.binary.get());
+      api->SetSourceResolution(prepared.dpi);
+      finished = Run(api, deadline);
+      std::string retry = TakeText(api->GetUTF8Text());
+      const int retry_chars = CountChars(retry);
+      result->warnings.push_back("recognised " + std::to_string(chars) +
+                                 " characters where the ink suggests about " +
+                                 std::to_string(prepared.ink_glyphs) +
+                                 "; re-read the page as a single block (" +
+                                 std::to_string(retry_chars) + " characters)");
+      if (retry_chars > chars) {
+        result->text = std::move(retry);
+        result->confidence = std::max(0, api->MeanTextConf());
+      }
+      result->stages.push_back({"retry", MsSince(start)});
+      if (CountChars(result->text) < kMinYield * prepared.ink_glyphs) {
+        result->warnings.push_back("text may be missing: the page has more ink than text read");
+      }
+    }
+    if (!finished) {
+      result->status = Status::TimedOut("recognition passed the deadline of " +
+                                        std::to_string(options.page_deadline_ms) + " ms");
+      api->Clear();
+      return;
+    }
+    if (options.words) CollectWords(api, result);
+    if (result->confidence < kLowConfidence && chars > 0) {
+      result->warnings.push_back("low recognition confidence (" +
+                                 std::to_string(static_cast<int>(result->confidence)) + ")");
+    }
+    if (renderers) {
+      api->SetInputImage(pixClone(prepared.grey.get()));
+      if (!renderers->AddImage(api)) renderer_error = "could not add page to the output";
+    }
+    api->Clear();
+  }
+};
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() {
+  if (impl_ && impl_->renderers) impl_->renderers->EndDocument();
+}
+
+Result<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
+  QuietLeptonica();
+  if (options.languages.empty()) return Status::InvalidInput("no OCR language given");
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->all_languages = Join(options.languages, "+");
+  // Load every model now so that a missing one fails here, not on the first page.
+  if (Result<tesseract::TessBaseAPI*> api = impl->Api(impl->all_languages); !api.ok()) {
+    return api.status();
+  }
+  if (options.detect_language && options.languages.size() > 1) {
+    for (const std::string& language : options.languages) {
+      if (Result<tesseract::TessBaseAPI*> api = impl->Api(language); !api.ok()) {
+        return api.status();
+      }
+    }
+  }
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+const EngineOptions& Engine::options() const { return impl_->options; }
+
+PageResult Engine::RecognizePage(const Document& doc, int page) {
+  const auto start = Clock::now();
+  Deadline deadline{start + std::chrono::milliseconds(impl_->options.page_deadline_ms)};
+  PageResult result;
+  result.page = page;
+  const std::string where = doc.path() + " page " + std::to_string(page);
+
+  auto lap = Clock::now();
+  Result<LoadedPage> loaded = impl_->loader.Load(doc, page);
+  result.stages.push_back({"load", MsSince(lap)});
+  if (!loaded.ok()) {
+    result.status = loaded.status();
+    result.ms = MsSince(start);
+    return result;
+  }
+  if (loaded->pix == nullptr) {
+    result.text = std::move(loaded->text_layer);
+    result.source = "text_layer";
+    result.confidence = 100;
+    result.ms = MsSince(start);
+    return result;
+  }
+  result.source = "ocr";
+
+  PreprocessOptions prep_options;
+  prep_options.min_dpi = impl_->options.min_dpi;
+  prep_options.max_dpi = impl_->options.max_dpi;
+  prep_options.orientation_fallback = [this](Pix* binary) {
+    return impl_->DetectWithOsd(binary);
+  };
+  Result<PreparedPage> prepared =
+      Preprocess(std::move(loaded->pix), loaded->dpi, prep_options);
+  if (!prepared.ok()) {
+    result.status = prepared.status().WithContext(where);
+    result.ms = MsSince(start);
+    return result;
+  }
+  for (StageTime& stage : prepared->stages) result.stages.push_back(std::move(stage));
+  prepared->stages.clear();
+  result.rotation = prepared->rotation;
+  result.rotation_by_osd = prepared->rotation_by_fallback;
+  result.skew = std::round(prepared->skew * 100.0) / 100.0;
+  result.dpi = prepared->dpi;
+  result.width = pixGetWidth(prepared->binary.get());
+  result.height = pixGetHeight(prepared->binary.get());
+  result.ink_glyphs = prepared->ink_glyphs;
+
+  if (deadline.expired()) {
+    result.status = Status::TimedOut(where + ": deadline of " +
+                                     std::to_string(impl_->options.page_deadline_ms) +
+                                     " ms passed before recognition");
+  } else {
+    impl_->Recognize(*prepared, &deadline, &result);
+    if (!result.status.ok()) result.status = result.status.WithContext(where);
+  }
+  result.ms = MsSince(start);
+  return result;
+}
+
+Status Engine::BeginSearchablePdf(const std::string& out_base, const std::string& title) {
+  Result<tesseract::TessBaseAPI*> api = impl_->Api(impl_->all_languages);
+  if (!api.ok()) return api.status();
+  auto renderer = std::make_unique<tesseract::TessPDFRenderer>(out_base.c_str(),
+                                                               (*api)->GetDatapath());
+  if (!renderer->happy() || !renderer->BeginDocument(title.c_str())) {
+    return Status::IoError(out_base + ".pdf: cannot be written");
+  }
+  if (impl_->renderers) {
+    impl_->renderers->insert(renderer.release());  // the chain owns what is inserted
+  } else {
+    impl_->renderers = std::move(renderer);
+  }
+  return Status::Ok();
+}
+
+Status Engine::BeginHocr(const std::string& out_base, const std::string& title) {
+  auto renderer = std::make_unique<tesseract::TessHOcrRenderer>(out_base.c_str());
+  if (!renderer->happy() || !renderer->BeginDocument(title.c_str())) {
+    return Status::IoError(out_base + ".hocr: cannot be written");
+  }
+  if (impl_->renderers) {
+    impl_->renderers->insert(renderer.release());  // the chain owns what is inserted
+  } else {
+    impl_->renderers = std::move(renderer);
+  }
+  return Status::Ok();
+}
+
+Status Engine::EndRenderers() {
+  if (!impl_->renderers) return Status::Ok();
+  bool ok = impl_->renderers->EndDocument();
+  impl_->renderers.reset();
+  std::string error = std::move(impl_->renderer_error);
+  impl_->renderer_error.clear();
+  if (!ok) return Status::IoError("archive output could not be completed");
+  if (!error.empty()) return Status::IoError(error);
+  return Status::Ok();
+}
+
+}  // namespace purr::ocr

@@ -1,0 +1,155 @@
+// purr's OCR engine: scanned letters (TIFF, PNG, JPEG, PNM, WebP, PDF) in, text per page out.
+//
+// Two steps, so that a caller can spread the pages of many documents over threads while
+// holding only one decoded page per thread in memory:
+//
+//   Result<Document> doc = Document::Open("letter.tif", limits);   // sniff, count, check
+//   std::unique_ptr<Engine> engine = Engine::Create(options).value();  // once per thread
+//   PageResult page = engine->RecognizePage(*doc, 1);               // decode + OCR one page
+//
+// Document is a small value (path, format, page count); opening it reads headers only.
+// Engine owns Tesseract instances and is used by one thread at a time; create one per
+// worker thread and reuse it for every page (initialisation costs far more than a page).
+//
+// Errors: Document::Open fails for an unreadable, empty, truncated or unknown file and for
+// one over the byte or page limits, with a message naming the file. RecognizePage never
+// throws; a page that cannot be decoded, is over the pixel limit or runs past its deadline
+// comes back with a failed PageResult::status naming the file and page, and the other pages
+// of the document are unaffected.
+#ifndef PURR_OCR_OCR_H_
+#define PURR_OCR_OCR_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace purr::ocr {
+
+enum class Format { kTiff, kPng, kJpeg, kPnm, kWebp, kBmp, kGif, kJp2, kPdf };
+
+// "tiff", "png", ..., "pdf".
+const char* FormatName(Format format);
+
+struct Limits {
+  int64_t max_file_bytes = 512LL << 20;  // larger files are refused unread
+  int max_pages = 1000;                  // documents with more pages are refused
+  // Pages with more pixels (after rendering, before any rescaling) are refused: an A4 page at
+  // 600 dpi is 35 Mpx; 100 Mpx of 8-bit grey is 100 MB per copy.
+  int64_t max_page_pixels = 100'000'000;
+};
+
+// An input file whose format and page count are known. Cheap to copy.
+class Document {
+ public:
+  // Reads the file's magic bytes and headers (not its pixels) to find the format from the
+  // content, never from the name, and counts its pages.
+  static Result<Document> Open(const std::string& path, const Limits& limits);
+
+  const std::string& path() const { return path_; }
+  Format format() const { return format_; }
+  int page_count() const { return page_count_; }
+  int64_t bytes() const { return bytes_; }
+  const Limits& limits() const { return limits_; }
+
+ private:
+  Document(std::string path, Format format, int pages, int64_t bytes, Limits limits)
+      : path_(std::move(path)), format_(format), page_count_(pages), bytes_(bytes),
+        limits_(limits) {}
+
+  std::string path_;
+  Format format_;
+  int page_count_;
+  int64_t bytes_;
+  Limits limits_;
+};
+
+// One recognised word. The box is in the pixel coordinates of the normalised page (upright,
+// deskewed, scaled to PageResult::dpi); see PageResult::width and height.
+struct Word {
+  std::string text;
+  int x = 0, y = 0, width = 0, height = 0;
+  float confidence = 0;  // 0-100
+};
+
+// Time spent in one stage of one page, in milliseconds.
+struct StageTime {
+  std::string stage;  // "load", "grey", "scale", "orient", "deskew", "binarize", "despeckle",
+                      // "language", "recognize", "retry"
+  double ms = 0;
+};
+
+struct PageResult {
+  int page = 0;              // 1-based
+  Status status;             // not ok: the page failed (timed out, too large, undecodable)
+  std::string text;          // UTF-8; lines separated by '\n', paragraphs by a blank line
+  double confidence = 0;     // mean word confidence, 0-100
+  int rotation = 0;          // degrees the page was turned clockwise to make it upright
+  bool rotation_by_osd = false;  // the cheap detector was unsure and Tesseract OSD decided
+  double skew = 0;           // degrees of skew found and removed (positive: counter-clockwise)
+  std::string source;        // "ocr", or "text_layer" for a PDF page with real text
+  std::string language;      // language models used, e.g. "swe" or "nor+dan+swe+eng"
+  int dpi = 0;               // resolution of the normalised page
+  int width = 0, height = 0; // size of the normalised page in pixels
+  // Ink on the page that looks like text (glyph-sized connected components) against the
+  // characters recognised: a low ratio means text was lost and a warning is given.
+  int ink_glyphs = 0;
+  std::vector<std::string> warnings;
+  std::vector<Word> words;   // only when EngineOptions::words is set
+  std::vector<StageTime> stages;
+  double ms = 0;             // wall time for the whole page
+};
+
+struct EngineOptions {
+  // Tesseract language models the engine may use, most likely first. purr detects each
+  // page's language on a sample of its lines and then recognises the page with that
+  // language's model alone, which is both faster and more accurate (Swedish "ä" is read as
+  // "å" when the Norwegian model leads). Unknown or mixed pages use all of them.
+  std::vector<std::string> languages = {"nor", "swe", "dan", "eng"};
+  std::string tessdata_dir;         // empty: Tesseract's default
+  int page_deadline_ms = 20000;     // per page, from decoding to the end of recognition
+  bool words = false;               // fill PageResult::words
+  bool detect_language = true;      // false: always use all languages together
+  int min_dpi = 250, max_dpi = 400; // pages outside are rescaled to 300 dpi
+};
+
+// Recognises pages. One Engine per thread: it is not thread-safe, and it holds several
+// Tesseract instances (one per language plus the combined one), created once.
+class Engine {
+ public:
+  // Fails if Tesseract cannot load a requested language model.
+  static Result<std::unique_ptr<Engine>> Create(const EngineOptions& options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Decodes page `page` (1-based) of `doc` and recognises it within the deadline.
+  PageResult RecognizePage(const Document& doc, int page);
+
+  // Optional archive outputs. While a renderer is open, every page recognised is added to
+  // it in the order RecognizePage is called: call RecognizePage for the document's pages in
+  // order between Begin and End. `out_base` gets ".pdf" / ".hocr" appended.
+  // The searchable PDF holds the normalised page image with an invisible text layer.
+  Status BeginSearchablePdf(const std::string& out_base, const std::string& title);
+  Status BeginHocr(const std::string& out_base, const std::string& title);
+  Status EndRenderers();
+
+  const EngineOptions& options() const;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Character error rate of `hypothesis` against `reference`: edit distance over the
+// reference's length in Unicode code points, both NFC-free but whitespace-normalised
+// (runs of white space become one space; leading and trailing space dropped).
+double CharacterErrorRate(const std::string& reference, const std::string& hypothesis);
+
+}  // namespace purr::ocr
+
+#endif  // PURR_OCR_OCR_H_

@@ -1,0 +1,41 @@
+// Decoding one page of a Document into pixels or text (internal header).
+#ifndef PURR_OCR_PAGE_SOURCE_H_
+#define PURR_OCR_PAGE_SOURCE_H_
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "ocr/ocr.h"
+#include "ocr/pix.h"
+
+namespace purr::ocr {
+
+// A decoded page: either pixels to recognise, or the text of a PDF page that has a real
+// text layer (then `pix` is empty).
+struct LoadedPage {
+  PixPtr pix;
+  std::string text_layer;
+  int dpi = 0;  // from the file; 0 when the file does not say
+};
+
+// Keeps the last PDF opened so that consecutive pages of one PDF do not re-parse it.
+// One per thread (poppler documents are not thread-safe).
+class PageLoader {
+ public:
+  PageLoader();
+  ~PageLoader();
+  PageLoader(const PageLoader&) = delete;
+  PageLoader& operator=(const PageLoader&) = delete;
+
+  // REQUIRES: 1 <= page <= doc.page_count().
+  Result<LoadedPage> Load(const Document& doc, int page);
+
+ private:
+  struct PdfCache;
+  std::unique_ptr<PdfCache> pdf_;
+};
+
+}  // namespace purr::ocr
+
+#endif  // PURR_OCR_PAGE_SOURCE_H_

@@ -1,0 +1,23 @@
+// The subcommands of the purr executable. Each takes the arguments after its name and
+// returns the process exit code (see worker/cli.h).
+#ifndef PURR_WORKER_COMMANDS_H_
+#define PURR_WORKER_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+namespace purr {
+
+using CommandArgs = std::vector<std::string>;
+
+struct CommandSpec {
+  const char* name;
+  const char* summary;
+  int (*run)(const CommandArgs& args);
+};
+
+int RunOcrCommand(const CommandArgs& args);
+
+}  // namespace purr
+
+#endif  // PURR_WORKER_COMMANDS_H_
