@@ -11,9 +11,15 @@ std::string_view SkipBomAndBlanks(std::string_view bytes) {
   return internal::Trim(bytes);
 }
 
+// A separator on one of the first lines (banks put title lines before the header).
 bool LooksLikeCsv(std::string_view text) {
-  std::string_view line = text.substr(0, text.find_first_of("\r\n"));
-  return line.find_first_of(";,\t") != std::string_view::npos;
+  for (int i = 0; i < 5 && !text.empty(); ++i) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    if (line.find_first_of(";,\t") != std::string_view::npos) return true;
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  }
+  return false;
 }
 
 }  // namespace
@@ -39,7 +45,10 @@ Status Parse(std::string_view bytes, const ParseOptions& options, TransactionSin
   std::string& out_format = format != nullptr ? *format : ignored;
   out_format.clear();
   if (SkipBomAndBlanks(bytes).empty()) return Status::InvalidInput("empty file");
-  switch (DetectFormat(bytes)) {
+  Format format_found = DetectFormat(bytes);
+  // A profile named by the caller is an explicit statement that the file is CSV.
+  if (format_found == Format::kUnknown && !options.csv_profile.empty()) format_found = Format::kCsv;
+  switch (format_found) {
     case Format::kCamt:
       return ParseCamt(bytes, sink, &out_format);
     case Format::kOcrGiro:

@@ -468,7 +468,9 @@ void CamtStreamParser::Impl::EmitTx(const EntryData& e, const TxData& tx, const 
 // any, the normalised fields.
 std::string CamtStreamParser::Impl::PaymentId(const EntryData& e, const TxData* tx,
                                               size_t tx_count, const Transaction& t) {
-  std::string tx_number = tx != nullptr ? std::to_string(tx->number) : "0";
+  // Only a batch's parts are told apart by their number, so a lone TxDtls (camt.054) and the
+  // same entry without details (camt.053) share their identity.
+  std::string tx_number = tx != nullptr && tx_count > 1 ? std::to_string(tx->number) : "";
   if (tx != nullptr && !tx->acct_svcr_ref.empty() && tx_count > 0) {
     bool unique_in_entry = true;
     for (const TxData& other : e.txs) {

@@ -1,0 +1,196 @@
+// camt.053/054 field mapping, amounts, batches and the streaming interface.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "bank/bank.h"
+#include "tests/bank/bank_test_util.h"
+#include "tests/bank/builders.h"
+
+namespace purr::bank {
+namespace {
+
+using testing::Camt054;
+using testing::Dump;
+using testing::Entry;
+using testing::TxDtls;
+
+struct AmountCase {
+  const char* amount;
+  const char* ccy;
+  int64_t minor;  // -1: the entry must be refused
+};
+
+class CamtAmount : public ::testing::TestWithParam<AmountCase> {};
+
+TEST_P(CamtAmount, ConvertsWithTheCurrencyExponent) {
+  const AmountCase& c = GetParam();
+  ParseResult r = Parse(Camt054(Entry(c.amount, c.ccy)));
+  ASSERT_TRUE(r.file_status.ok()) << Dump(r);
+  if (c.minor < 0) {
+    EXPECT_TRUE(r.transactions.empty()) << Dump(r);
+    ASSERT_EQ(r.diagnostics.size(), 1u);
+    EXPECT_EQ(r.diagnostics[0].severity, Diagnostic::Severity::kError);
+    EXPECT_EQ(r.diagnostics[0].position, "Stmt 1/Ntry 1 (line 5)");
+  } else {
+    ASSERT_EQ(r.transactions.size(), 1u) << Dump(r);
+    EXPECT_EQ(r.transactions[0].amount_minor, c.minor);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Amounts, CamtAmount,
+    ::testing::Values(AmountCase{"8.850", "EUR", 885}, AmountCase{"2700", "EUR", 270000},
+                      AmountCase{"474.4", "CHF", 47440}, AmountCase{"5442.09000", "NOK", 544209},
+                      AmountCase{"1500", "JPY", 1500}, AmountCase{"1500", "ISK", 1500},
+                      AmountCase{"1.005", "KWD", 1005}, AmountCase{"0.01", "SEK", 1},
+                      AmountCase{"1.005", "EUR", -1}, AmountCase{"1500.5", "JPY", -1},
+                      AmountCase{"12O.00", "NOK", -1}, AmountCase{"1,000.00", "NOK", -1},
+                      AmountCase{"-5.00", "NOK", -1}, AmountCase{"5.00", "XYZ", -1},
+                      AmountCase{"", "NOK", -1}, AmountCase{"99999999999999999999", "NOK", -1}));
+
+TEST(Camt, MapsTransactionFields) {
+  std::string tx = TxDtls(
+      "<Refs><AcctSvcrRef>BANKREF-1</AcctSvcrRef><EndToEndId>E2E-7</EndToEndId></Refs>"
+      "<RltdPties><Dbtr><Nm>Kari Nordmann</Nm></Dbtr><DbtrAcct><Id><IBAN>NO8330001234567"
+      "</IBAN></Id></DbtrAcct></RltdPties>"
+      "<RmtInf><Ustrd>Faktura 4711</Ustrd><Ustrd>og 4712</Ustrd>"
+      "<Strd><RfrdDocAmt><RmtdAmt Ccy=\"NOK\">100.00</RmtdAmt></RfrdDocAmt><CdtrRefInf><Tp>"
+      "<CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>1234567890123</Ref></CdtrRefInf></Strd>"
+      "<Strd><CdtrRefInf><Ref>RF18539007547034</Ref></CdtrRefInf></Strd></RmtInf>");
+  ParseResult r = Parse(Camt054(Entry("250.00", "NOK", tx)));
+  ASSERT_EQ(r.transactions.size(), 1u) << Dump(r);
+  const Transaction& t = r.transactions[0];
+  EXPECT_EQ(t.format, "camt.054.001.02");
+  EXPECT_EQ(t.direction, Direction::kCredit);
+  EXPECT_EQ(t.amount_minor, 25000);
+  EXPECT_EQ(t.booking_date, "2024-03-01");
+  EXPECT_EQ(t.value_date, "2024-03-02");  // from DtTm
+  EXPECT_EQ(t.account, "NO9386011117947");
+  EXPECT_EQ(t.bank_reference, "BANKREF-1");
+  EXPECT_EQ(t.end_to_end_id, "E2E-7");
+  EXPECT_EQ(t.payer_name, "Kari Nordmann");
+  EXPECT_EQ(t.payer_account, "NO8330001234567");
+  EXPECT_EQ(t.text, "Faktura 4711\nog 4712");
+  EXPECT_EQ(t.references, (std::vector<std::string>{"1234567890123", "RF18539007547034"}));
+  EXPECT_EQ(t.reference_details[0].type, "SCOR");
+  EXPECT_EQ(t.reference_details[0].amount_minor, 10000);
+  EXPECT_EQ(t.reference_details[1].amount_minor, std::nullopt);
+  EXPECT_EQ(t.position, "Stmt 1/Ntry 1/TxDtls 1 (line 5)");
+}
+
+TEST(Camt, SplitsABatchOnlyWhenTheAmountsAddUp) {
+  auto part = [](const char* amt, const char* ref) {
+    return TxDtls(std::string("<Amt Ccy=\"NOK\">") + amt + "</Amt><RmtInf><Strd><CdtrRefInf>"
+                  "<Ref>" + ref + "</Ref></CdtrRefInf></Strd></RmtInf>");
+  };
+  ParseResult split = Parse(Camt054(Entry("300.00", "NOK", part("100", "11") + part("200", "22"))));
+  ASSERT_EQ(split.transactions.size(), 2u) << Dump(split);
+  EXPECT_EQ(split.transactions[0].amount_minor, 10000);
+  EXPECT_EQ(split.transactions[1].references, std::vector<std::string>{"22"});
+  EXPECT_NE(split.transactions[0].payment_id, split.transactions[1].payment_id);
+
+  ParseResult whole = Parse(Camt054(Entry("301.00", "NOK", part("100", "11") + part("200", "22"))));
+  ASSERT_EQ(whole.transactions.size(), 1u) << Dump(whole);
+  EXPECT_EQ(whole.transactions[0].amount_minor, 30100);
+  EXPECT_EQ(whole.transactions[0].references, (std::vector<std::string>{"11", "22"}));
+  ASSERT_EQ(whole.diagnostics.size(), 1u);
+  EXPECT_EQ(whole.diagnostics[0].severity, Diagnostic::Severity::kWarning);
+}
+
+TEST(Camt, ReversalAndDebit) {
+  std::string entry = Entry("6.00", "CHF", "", "DBIT");
+  entry.insert(entry.find("<Sts>"), "<RvslInd>true</RvslInd>");
+  ParseResult r = Parse(Camt054(entry));
+  ASSERT_EQ(r.transactions.size(), 1u) << Dump(r);
+  EXPECT_TRUE(r.transactions[0].reversal);
+  EXPECT_EQ(r.transactions[0].SignedAmountMinor(), -600);
+}
+
+TEST(Camt, BadEntryIsSkippedAndTheRestKept) {
+  ParseResult r = Parse(Camt054(Entry("1.00") + Entry("2.00", "NOK", "", "XXXX") + Entry("3.00")));
+  EXPECT_TRUE(r.file_status.ok());
+  EXPECT_EQ(testing::Amounts(r), (std::vector<int64_t>{100, 300}));
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_NE(r.diagnostics[0].message.find("CdtDbtInd"), std::string::npos);
+  EXPECT_EQ(r.diagnostics[0].position.substr(0, 14), "Stmt 1/Ntry 2 ");
+}
+
+TEST(Camt, AllSupportedVersionsAndBothMessages) {
+  for (const char* v : {"02", "03", "04", "05", "06", "07", "08"}) {
+    ParseResult r = Parse(Camt054(Entry("1.00"), v));
+    EXPECT_TRUE(r.file_status.ok()) << v << Dump(r);
+    EXPECT_EQ(r.format, std::string("camt.054.001.") + v);
+  }
+  std::string stmt = "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.05\">"
+                     "<BkToCstmrStmt><Stmt><Acct><Id><Othr><Id>12345678901</Id></Othr></Id>"
+                     "</Acct>" + Entry("1.00") + "</Stmt></BkToCstmrStmt></Document>";
+  ParseResult r = Parse(stmt);
+  ASSERT_EQ(r.transactions.size(), 1u) << Dump(r);
+  EXPECT_EQ(r.transactions[0].account, "12345678901");
+  EXPECT_EQ(r.format, "camt.053.001.05");
+}
+
+TEST(Camt, EntryWithoutReferencesGetsDistinctReproducibleIds) {
+  std::string doc = Camt054(Entry("1.00") + Entry("1.00"));  // two identical payments
+  ParseResult a = Parse(doc), b = Parse(doc);
+  ASSERT_EQ(a.transactions.size(), 2u);
+  EXPECT_NE(a.transactions[0].payment_id, a.transactions[1].payment_id);
+  EXPECT_EQ(a.transactions[1].payment_id, b.transactions[1].payment_id);
+}
+
+TEST(Camt, BankReferenceDecidesTheId) {
+  std::string one = Camt054(Entry("1.00", "NOK", "", "CRDT", "REF-A"));
+  std::string other_text = Camt054(Entry("1.00", "NOK", TxDtls("<RmtInf><Ustrd>x</Ustrd></RmtInf>"),
+                                         "CRDT", "REF-A"));
+  std::string other_ref = Camt054(Entry("1.00", "NOK", "", "CRDT", "REF-B"));
+  EXPECT_EQ(Parse(one).transactions[0].payment_id, Parse(other_text).transactions[0].payment_id);
+  EXPECT_NE(Parse(one).transactions[0].payment_id, Parse(other_ref).transactions[0].payment_id);
+}
+
+class CountingSink : public TransactionSink {
+ public:
+  void OnTransaction(Transaction t) override {
+    ++transactions;
+    sum += t.SignedAmountMinor();
+  }
+  void OnDiagnostic(Diagnostic) override { ++diagnostics; }
+  int64_t transactions = 0, sum = 0, diagnostics = 0;
+};
+
+TEST(CamtStream, SmallChunksGiveTheSameResult) {
+  std::string entries;
+  for (int i = 1; i <= 50; ++i) entries += Entry(std::to_string(i) + ".50");
+  std::string doc = Camt054(entries);
+  CountingSink sink;
+  CamtStreamParser parser(sink);
+  for (size_t i = 0; i < doc.size(); i += 7) ASSERT_TRUE(parser.Feed(doc.substr(i, 7)).ok());
+  ASSERT_TRUE(parser.Finish().ok());
+  EXPECT_EQ(parser.format(), "camt.054.001.02");
+  EXPECT_EQ(sink.transactions, 50);
+  EXPECT_EQ(sink.sum, 50 * 51 / 2 * 100 + 50 * 50);
+}
+
+// A large notification streamed in 64 KiB chunks: the parser holds one entry at a time.
+TEST(CamtStream, ManyEntriesStreamThrough) {
+  std::string head = Camt054("");
+  size_t split = head.find("</Ntfctn>");
+  CountingSink sink;
+  CamtStreamParser parser(sink);
+  ASSERT_TRUE(parser.Feed(head.substr(0, split)).ok());
+  std::string chunk;
+  for (int i = 0; i < 200000; ++i) {
+    chunk += Entry("1.00", "NOK", "", "CRDT", "R" + std::to_string(i));
+    if (chunk.size() > 65536) {
+      ASSERT_TRUE(parser.Feed(chunk).ok());
+      chunk.clear();
+    }
+  }
+  ASSERT_TRUE(parser.Feed(chunk + head.substr(split)).ok());
+  ASSERT_TRUE(parser.Finish().ok());
+  EXPECT_EQ(sink.transactions, 200000);
+  EXPECT_EQ(sink.diagnostics, 0);
+}
+
+}  // namespace
+}  // namespace purr::bank
