@@ -17,6 +17,7 @@ struct CommandSpec {
 };
 
 int RunOcrCommand(const CommandArgs& args);
+int RunPaymentsCommand(const CommandArgs& args);
 
 }  // namespace purr
 

@@ -14,6 +14,8 @@ namespace {
 constexpr purr::CommandSpec kCommands[] = {
     {"ocr", "read scanned letters (TIFF, PNG, JPEG, PNM, WebP, PDF) into text",
      purr::RunOcrCommand},
+    {"payments", "read bank payment files (camt.053/054, Nets OCR giro, BgMax, CSV)",
+     purr::RunPaymentsCommand},
 };
 
 void PrintUsage(std::ostream& out) {
