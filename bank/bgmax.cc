@@ -256,7 +256,9 @@ void BgMaxReader::OnPayment(const std::string& record) {
     return;
   }
   int64_t minor = std::stoll(std::string(amount));  // 18 digits fit in int64
-  section_sum_ += deduction ? -minor : minor;
+  if (!internal::AddChecked(&section_sum_, deduction ? -minor : minor)) {
+    section_sum_valid_ = false;  // no real deposit comes near; the total cannot be checked
+  }
   Transaction& t = payment_;
   t.format = "bgmax";
   t.direction = deduction ? Direction::kDebit : Direction::kCredit;

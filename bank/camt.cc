@@ -48,7 +48,7 @@ struct EntryData {
   size_t number = 0;
   size_t line = 0;
   std::string amount_text, amount_ccy, cdt_dbt, reversal, booking_date, value_date;
-  std::string acct_svcr_ref, ntry_ref;
+  std::string acct_svcr_ref, ntry_ref, status;
   std::vector<TxData> txs;
 };
 
@@ -132,6 +132,7 @@ struct CamtStreamParser::Impl {
   void OnTxField(const std::string& rel, const std::string& value);
   void FinishEntry();
   void EmitEntry(const EntryData& e, const Money& amount, bool credit, bool reversal);
+  void EmitBatch(const EntryData& e, const Money& amount, bool credit, bool reversal);
   void EmitTx(const EntryData& e, const TxData& tx, const Money& amount, bool credit,
               bool reversal, size_t tx_count);
   std::string PaymentId(const EntryData& e, const TxData* tx, size_t tx_count,
@@ -296,6 +297,8 @@ void CamtStreamParser::Impl::OnEntryField(const std::string& rel, const std::str
     entry.acct_svcr_ref = value;
   } else if (rel == "NtryRef") {
     entry.ntry_ref = value;
+  } else if (rel == "Sts" || rel == "Sts/Cd") {
+    if (!value.empty()) entry.status = value;
   }
 }
 
@@ -353,6 +356,11 @@ void CamtStreamParser::Impl::FinishEntry() {
                                        "\", expected CRDT or DBIT"));
     return;
   }
+  if (!e.status.empty() && e.status != "BOOK") {
+    // Pending (PDNG) and information-only (INFO) entries have not reached the account.
+    sink.OnDiagnostic(Warning(where, "entry status " + e.status + " (not booked): not delivered"));
+    return;
+  }
   bool credit = e.cdt_dbt == "CRDT";
   bool reversal = e.reversal == "true" || e.reversal == "1";
   if (e.txs.empty()) {
@@ -371,8 +379,15 @@ void CamtStreamParser::Impl::FinishEntry() {
     EmitTx(e, tx, *amount, credit, reversal, 1);
     return;
   }
-  // A batch is split into its TxDtls only when their amounts, in the entry currency, add up
-  // to the booked amount; otherwise it is delivered whole so no invented amount is applied.
+  EmitBatch(e, *amount, credit, reversal);
+}
+
+// A batch is split into its TxDtls only when their amounts, in the entry currency, add up to
+// the booked amount; otherwise it is delivered whole so no invented amount is applied.
+void CamtStreamParser::Impl::EmitBatch(const EntryData& e, const Money& entry_amount,
+                                       bool credit, bool reversal) {
+  std::string where = EntryPosition(e);
+  const Money* amount = &entry_amount;
   std::vector<Money> parts;
   std::vector<bool> part_credit;
   std::string why;
@@ -390,7 +405,10 @@ void CamtStreamParser::Impl::FinishEntry() {
       break;
     }
     bool tx_credit = tx.cdt_dbt.empty() ? credit : tx.cdt_dbt == "CRDT";
-    signed_sum += tx_credit == credit ? parsed->minor : -parsed->minor;
+    if (!internal::AddChecked(&signed_sum, tx_credit == credit ? parsed->minor : -parsed->minor)) {
+      why = "the TxDtls amounts overflow";
+      break;
+    }
     parts.push_back(*parsed);
     part_credit.push_back(tx_credit);
   }

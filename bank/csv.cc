@@ -213,6 +213,7 @@ class CsvReader {
     }
     return "";
   }
+  Result<int64_t> SignedAmount(const std::vector<std::string>& row, int exponent) const;
   Result<int64_t> Amount(std::string_view text, int exponent) const {
     return ParseAmountMinor(text, exponent, AmountSyntax{p_.decimal, true});
   }
@@ -259,6 +260,21 @@ Status CsvReader::MapHeader(const std::vector<std::string>& header) {
   return Status::Ok();
 }
 
+// The row's amount, negative for a debit: a signed amount column, or credit/debit columns.
+Result<int64_t> CsvReader::SignedAmount(const std::vector<std::string>& row, int exponent) const {
+  std::string amount_text = Get(row, cols_.amount);
+  if (!amount_text.empty()) return Amount(amount_text, exponent);
+  std::string credit_text = Get(row, cols_.credit), debit_text = Get(row, cols_.debit);
+  if (credit_text.empty() && debit_text.empty()) return Status::InvalidInput("no amount");
+  if (!credit_text.empty() && !debit_text.empty()) {
+    return Status::InvalidInput("both a credit and a debit amount");
+  }
+  Result<int64_t> a = Amount(credit_text.empty() ? debit_text : credit_text, exponent);
+  if (!a.ok()) return a;
+  int64_t magnitude = *a < 0 ? -*a : *a;  // some banks write debits with a minus sign
+  return credit_text.empty() ? -magnitude : magnitude;
+}
+
 void CsvReader::OnRow(const std::vector<std::string>& row, size_t line) {
   std::string where = "line " + std::to_string(line);
   if (row.size() != header_size_) {
@@ -289,32 +305,12 @@ void CsvReader::OnRow(const std::vector<std::string>& row, size_t line) {
   if (!value_text.empty() && t.value_date.empty()) {
     sink_.OnDiagnostic(Warning(where, "value date \"" + value_text + "\" not understood"));
   }
-  int64_t signed_minor = 0;
-  std::string amount_text = Get(row, cols_.amount);
-  std::string credit_text = Get(row, cols_.credit), debit_text = Get(row, cols_.debit);
-  if (!amount_text.empty()) {
-    Result<int64_t> a = Amount(amount_text, *exponent);
-    if (!a.ok()) {
-      sink_.OnDiagnostic(Error(where, a.status().message() + "; skipped"));
-      return;
-    }
-    signed_minor = *a;
-  } else if (!credit_text.empty() || !debit_text.empty()) {
-    if (!credit_text.empty() && !debit_text.empty()) {
-      sink_.OnDiagnostic(Error(where, "both a credit and a debit amount; skipped"));
-      return;
-    }
-    Result<int64_t> a = Amount(credit_text.empty() ? debit_text : credit_text, *exponent);
-    if (!a.ok()) {
-      sink_.OnDiagnostic(Error(where, a.status().message() + "; skipped"));
-      return;
-    }
-    int64_t magnitude = *a < 0 ? -*a : *a;
-    signed_minor = credit_text.empty() ? -magnitude : magnitude;
-  } else {
-    sink_.OnDiagnostic(Error(where, "no amount; skipped"));
+  Result<int64_t> signed_amount = SignedAmount(row, *exponent);
+  if (!signed_amount.ok()) {
+    sink_.OnDiagnostic(Error(where, signed_amount.status().message() + "; skipped"));
     return;
   }
+  int64_t signed_minor = *signed_amount;
   t.direction = signed_minor < 0 ? Direction::kDebit : Direction::kCredit;
   t.amount_minor = signed_minor < 0 ? -signed_minor : signed_minor;
   for (size_t c : cols_.reference) {

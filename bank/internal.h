@@ -36,6 +36,14 @@ inline std::string_view Field(std::string_view record, size_t first, size_t last
   return record.substr(first - 1, last - first + 1);
 }
 
+// *sum += value; false (and *sum unchanged) if that would overflow int64.
+inline bool AddChecked(int64_t* sum, int64_t value) {
+  int64_t result;
+  if (__builtin_add_overflow(*sum, value, &result)) return false;
+  *sum = result;
+  return true;
+}
+
 // ASCII blanks (space, tab, CR, LF) trimmed from both ends.
 std::string_view Trim(std::string_view s);
 bool IsDigits(std::string_view s);  // non-empty, ASCII digits only

@@ -86,6 +86,7 @@ class OcrGiroReader : private internal::FixedWidthPass {
   Totals assignment_;
   Totals transmission_;
   Pending pending_;
+  bool sum_overflow_ = false;
 };
 
 std::string OcrGiroReader::NetsDate(std::string_view ddmmyy) const {
@@ -238,8 +239,10 @@ void OcrGiroReader::OnAmountItem1(std::string_view record) {
   assignment_.transactions++;
   transmission_.transactions++;
   int64_t signed_minor = sign == "-" ? -minor : minor;
-  assignment_.sum += signed_minor;
-  transmission_.sum += signed_minor;
+  if (!internal::AddChecked(&assignment_.sum, signed_minor) ||
+      !internal::AddChecked(&transmission_.sum, signed_minor)) {
+    sum_overflow_ = true;  // checked against the end records, which then reject the file
+  }
   Transaction& t = p.t;
   t.format = "ocr-giro";
   t.reversal = p.type == "18" || p.type == "20";
@@ -297,6 +300,7 @@ Status OcrGiroReader::CheckTotals(std::string_view record, const Totals& counted
   if (!IsDigits(n_tx) || !IsDigits(n_rec) || !IsDigits(sum)) {
     return Reject(std::string(what) + " control fields are not numeric");
   }
+  if (sum_overflow_) return Reject("the amounts overflow a 64-bit sum; control totals unusable");
   Totals stated{std::stoll(std::string(n_tx)), std::stoll(std::string(n_rec)),
                 std::stoll(std::string(sum))};
   auto mismatch = [&](const char* field, int64_t s, int64_t c) {

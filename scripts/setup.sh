@@ -15,6 +15,8 @@ packages=(
   libre2-dev libyaml-cpp-dev libicu-dev libgmime-3.0-dev libcld2-dev libfasttext-dev
   # store, daemon, archives
   libsqlitecpp-dev libsqlite3-dev libpoco-dev libarchive-dev
+  # bank files: expat for streaming camt XML (also pulled in by libpoco-dev)
+  libexpat1-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3
   # fixture generator: ImageMagick renders letters as scans, with these fonts

@@ -116,6 +116,18 @@ TEST(Camt, BadEntryIsSkippedAndTheRestKept) {
   EXPECT_EQ(r.diagnostics[0].position.substr(0, 14), "Stmt 1/Ntry 2 ");
 }
 
+TEST(Camt, OnlyBookedEntriesAreDelivered) {
+  std::string pending = Entry("2.00");
+  pending.replace(pending.find("<Sts>BOOK</Sts>"), 15, "<Sts><Cd>PDNG</Cd></Sts>");
+  std::string info = Entry("3.00");
+  info.replace(info.find("<Sts>BOOK</Sts>"), 15, "<Sts>INFO</Sts>");
+  ParseResult r = Parse(Camt054(Entry("1.00") + pending + info));
+  EXPECT_EQ(testing::Amounts(r), std::vector<int64_t>{100});
+  ASSERT_EQ(r.diagnostics.size(), 2u);
+  EXPECT_NE(r.diagnostics[0].message.find("PDNG"), std::string::npos);
+  EXPECT_EQ(r.diagnostics[1].severity, Diagnostic::Severity::kWarning);
+}
+
 TEST(Camt, AllSupportedVersionsAndBothMessages) {
   for (const char* v : {"02", "03", "04", "05", "06", "07", "08"}) {
     ParseResult r = Parse(Camt054(Entry("1.00"), v));
