@@ -1,0 +1,269 @@
+// Opening inputs, bad inputs and per-page failures: each gives a clear error naming the
+// file (and page) and leaves other pages alone.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "ocr/ocr.h"
+#include "tests/ocr/test_files.h"
+
+namespace purr::ocr {
+namespace {
+
+using purr::testing::Conformance;
+using purr::testing::MakeTextPdf;
+using purr::testing::ReadFile;
+using purr::testing::Repo;
+using purr::testing::ScratchDir;
+
+const std::string kFaxPage = Conformance("ocr/nor_dispute.fax200.tif");
+const std::string kPngPage = Conformance("ocr/swe_instalment.clean300.png");
+const std::string kJpegPage = Conformance("ocr/nor_payment.jpeg.jpg");
+
+std::string FirstMultipageTiff() {
+  std::string first;
+  for (const auto& entry : std::filesystem::directory_iterator(Repo("fixtures/scans/multipage"))) {
+    const std::string path = entry.path().string();
+    if (entry.path().extension() == ".tif" && (first.empty() || path < first)) first = path;
+  }
+  return first;
+}
+
+// The same letter as FirstMultipageTiff(), as a scanned PDF.
+std::string FirstMultipagePdf() {
+  return std::filesystem::path(FirstMultipageTiff()).replace_extension(".pdf").string();
+}
+
+// One engine for the whole suite: creating one loads five Tesseract models.
+class OcrEngineTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    EngineOptions options;
+    auto created = Engine::Create(options);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    engine_ = std::move(created).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete engine_;
+    engine_ = nullptr;
+  }
+  static Engine* engine_;
+};
+Engine* OcrEngineTest::engine_ = nullptr;
+
+TEST(DocumentTest, DetectsFormatFromContentNotName) {
+  ScratchDir dir;
+  const std::string png_named_tif = dir.Write("letter.tif", ReadFile(kPngPage));
+  const std::string tif_named_pdf = dir.Write("letter.pdf", ReadFile(kFaxPage));
+  auto png = Document::Open(png_named_tif, Limits());
+  ASSERT_TRUE(png.ok()) << png.status().ToString();
+  EXPECT_EQ(png->format(), Format::kPng);
+  auto tif = Document::Open(tif_named_pdf, Limits());
+  ASSERT_TRUE(tif.ok()) << tif.status().ToString();
+  EXPECT_EQ(tif->format(), Format::kTiff);
+  auto jpeg = Document::Open(kJpegPage, Limits());
+  ASSERT_TRUE(jpeg.ok());
+  EXPECT_EQ(jpeg->format(), Format::kJpeg);
+}
+
+TEST(DocumentTest, EmptyFileIsRefused) {
+  ScratchDir dir;
+  auto doc = Document::Open(dir.Write("empty.png", ""), Limits());
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().code(), Status::Code::kInvalidInput);
+  EXPECT_NE(doc.status().message().find("empty.png: empty file"), std::string::npos)
+      << doc.status().message();
+}
+
+TEST(DocumentTest, TextFileIsNotAnImage) {
+  ScratchDir dir;
+  auto doc = Document::Open(dir.Write("letter.png", "Hei, jeg bestrider kravet.\n"), Limits());
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().code(), Status::Code::kUnsupported);
+  EXPECT_NE(doc.status().message().find("not an image or PDF"), std::string::npos);
+}
+
+TEST(DocumentTest, BinaryGarbageIsNotAnImage) {
+  ScratchDir dir;
+  std::string garbage(4096, '\0');
+  for (size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<char>((i * 7919) % 251);
+  auto doc = Document::Open(dir.Write("scan.bin", garbage), Limits());
+  ASSERT_FALSE(doc.ok());
+  EXPECT_NE(doc.status().message().find("scan.bin"), std::string::npos);
+}
+
+TEST(DocumentTest, MissingFileAndDirectory) {
+  ScratchDir dir;
+  auto missing = Document::Open(dir.Path("nope.tif"), Limits());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("nope.tif"), std::string::npos);
+  auto directory = Document::Open(dir.Path(""), Limits());
+  ASSERT_FALSE(directory.ok());
+  EXPECT_NE(directory.status().message().find("directory"), std::string::npos);
+}
+
+TEST(DocumentTest, FileOverByteLimitIsRefusedUnread) {
+  Limits limits;
+  limits.max_file_bytes = 1000;
+  auto doc = Document::Open(kPngPage, limits);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().code(), Status::Code::kLimitExceeded);
+  EXPECT_NE(doc.status().message().find("over the limit of 1000"), std::string::npos);
+}
+
+TEST(DocumentTest, CountsPagesOfMultipageTiffAndPdf) {
+  const std::string tif = FirstMultipageTiff();
+  const std::string pdf = FirstMultipagePdf();
+  ASSERT_FALSE(tif.empty());
+  ASSERT_FALSE(pdf.empty());
+  auto t = Document::Open(tif, Limits());
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_GE(t->page_count(), 2);
+  auto p = Document::Open(pdf, Limits());
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->page_count(), t->page_count());
+  EXPECT_EQ(p->format(), Format::kPdf);
+}
+
+TEST(DocumentTest, TooManyPagesIsRefused) {
+  Limits limits;
+  limits.max_pages = 1;
+  auto doc = Document::Open(FirstMultipageTiff(), limits);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().code(), Status::Code::kLimitExceeded);
+  EXPECT_NE(doc.status().message().find("pages is over the limit of 1"), std::string::npos);
+}
+
+TEST(DocumentTest, TruncatedPdfIsRefused) {
+  ScratchDir dir;
+  const std::string pdf = FirstMultipagePdf();
+  auto doc = Document::Open(dir.Truncated("cut.pdf", pdf, 2000), Limits());
+  // A PDF cut before its first page is unreadable; poppler may still open a PDF cut later
+  // (it rebuilds the cross-reference table), which the page-level tests cover.
+  ASSERT_FALSE(doc.ok());
+  EXPECT_NE(doc.status().message().find("cut.pdf"), std::string::npos);
+}
+
+TEST_F(OcrEngineTest, TruncatedPngFailsThePageWithAClearError) {
+  ScratchDir dir;
+  const std::string cut = dir.Truncated("cut.png", kPngPage, 5000);
+  auto doc = Document::Open(cut, Limits());
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  PageResult page = engine_->RecognizePage(*doc, 1);
+  ASSERT_FALSE(page.status.ok());
+  EXPECT_NE(page.status.message().find("cut.png page 1"), std::string::npos)
+      << page.status.message();
+}
+
+TEST_F(OcrEngineTest, TruncatedMultipageTiffKeepsTheReadablePages) {
+  ScratchDir dir;
+  const std::string source = FirstMultipageTiff();
+  const size_t size = std::filesystem::file_size(source);
+  const std::string cut = dir.Truncated("cut.tif", source, size * 3 / 4);
+  auto doc = Document::Open(cut, Limits());
+  if (!doc.ok()) {
+    // libtiff could not even walk the directories: still a clear error naming the file.
+    EXPECT_NE(doc.status().message().find("cut.tif"), std::string::npos);
+    return;
+  }
+  PageResult first = engine_->RecognizePage(*doc, 1);
+  EXPECT_TRUE(first.status.ok()) << first.status.ToString();
+  EXPECT_GT(first.text.size(), 100u);
+  int failed = 0;
+  for (int p = 2; p <= doc->page_count(); ++p) {
+    PageResult page = engine_->RecognizePage(*doc, p);
+    if (!page.status.ok()) {
+      ++failed;
+      EXPECT_NE(page.status.message().find("cut.tif page " + std::to_string(p)),
+                std::string::npos)
+          << page.status.message();
+    }
+  }
+  EXPECT_GE(failed + (doc->page_count() == 1 ? 1 : 0), 1);
+}
+
+TEST_F(OcrEngineTest, PageOverPixelLimitIsRefusedAndNamed) {
+  Limits limits;
+  limits.max_page_pixels = 1'000'000;
+  auto doc = Document::Open(kPngPage, limits);
+  ASSERT_TRUE(doc.ok());
+  PageResult page = engine_->RecognizePage(*doc, 1);
+  ASSERT_FALSE(page.status.ok());
+  EXPECT_EQ(page.status.code(), Status::Code::kLimitExceeded);
+  EXPECT_NE(page.status.message().find("page 1: 2480x3508 pixels is over the limit"),
+            std::string::npos)
+      << page.status.message();
+}
+
+TEST_F(OcrEngineTest, PdfTextLayerIsUsedWithoutOcr) {
+  ScratchDir dir;
+  const std::string pdf =
+      dir.Write("typed.pdf", MakeTextPdf("Jeg bestrider kravet i sak 2024-118734 fullt ut."));
+  auto doc = Document::Open(pdf, Limits());
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  PageResult page = engine_->RecognizePage(*doc, 1);
+  ASSERT_TRUE(page.status.ok()) << page.status.ToString();
+  EXPECT_EQ(page.source, "text_layer");
+  EXPECT_NE(page.text.find("bestrider kravet i sak 2024-118734"), std::string::npos);
+}
+
+TEST_F(OcrEngineTest, ScannedPdfIsRasterisedAndRead) {
+  auto doc = Document::Open(FirstMultipagePdf(), Limits());
+  ASSERT_TRUE(doc.ok());
+  PageResult page = engine_->RecognizePage(*doc, 1);
+  ASSERT_TRUE(page.status.ok()) << page.status.ToString();
+  EXPECT_EQ(page.source, "ocr");
+  EXPECT_EQ(page.dpi, 300);
+  EXPECT_GT(page.text.size(), 300u);
+}
+
+TEST(OcrDeadlineTest, PagePastItsDeadlineTimesOutAndTheNextPageIsRead) {
+  EngineOptions options;
+  options.page_deadline_ms = 300;
+  auto engine = Engine::Create(options);
+  ASSERT_TRUE(engine.ok());
+  auto doc = Document::Open(kPngPage, Limits());
+  ASSERT_TRUE(doc.ok());
+  PageResult late = (*engine)->RecognizePage(*doc, 1);
+  ASSERT_FALSE(late.status.ok());
+  EXPECT_EQ(late.status.code(), Status::Code::kTimedOut);
+  EXPECT_NE(late.status.message().find("page 1"), std::string::npos);
+  EXPECT_LT(late.ms, 3000);  // cancelled, not run to the end
+
+  EngineOptions relaxed;
+  auto engine2 = Engine::Create(relaxed);
+  ASSERT_TRUE(engine2.ok());
+  PageResult ok = (*engine2)->RecognizePage(*doc, 1);
+  EXPECT_TRUE(ok.status.ok()) << ok.status.ToString();
+}
+
+TEST(OcrEngineCreateTest, MissingLanguageModelIsAClearError) {
+  EngineOptions options;
+  options.languages = {"nor", "xyz"};
+  auto engine = Engine::Create(options);
+  ASSERT_FALSE(engine.ok());
+  EXPECT_NE(engine.status().message().find("xyz"), std::string::npos);
+}
+
+TEST_F(OcrEngineTest, ReportsWordsWithBoxesWhenAsked) {
+  EngineOptions options;
+  options.words = true;
+  auto engine = Engine::Create(options);
+  ASSERT_TRUE(engine.ok());
+  auto doc = Document::Open(kJpegPage, Limits());
+  ASSERT_TRUE(doc.ok());
+  PageResult page = (*engine)->RecognizePage(*doc, 1);
+  ASSERT_TRUE(page.status.ok());
+  ASSERT_GT(page.words.size(), 50u);
+  for (const Word& w : page.words) {
+    EXPECT_GE(w.x, 0);
+    EXPECT_GT(w.width, 0);
+    EXPECT_LE(w.x + w.width, page.width);
+    EXPECT_LE(w.y + w.height, page.height);
+  }
+  EXPECT_FALSE(page.stages.empty());
+}
+
+}  // namespace
+}  // namespace purr::ocr

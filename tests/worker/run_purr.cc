@@ -1,0 +1,36 @@
+#include "tests/worker/run_purr.h"
+
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
+
+#include <sstream>
+#include <thread>
+
+namespace purr::testing {
+
+std::vector<std::string> PurrRun::out_lines() const {
+  std::vector<std::string> lines;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+PurrRun RunPurr(const std::vector<std::string>& args) {
+  Poco::Pipe out_pipe, err_pipe;
+  Poco::ProcessHandle handle =
+      Poco::Process::launch(PURR_BINARY, args, nullptr, &out_pipe, &err_pipe);
+  PurrRun run;
+  Poco::PipeInputStream out_stream(out_pipe), err_stream(err_pipe);
+  // Drain stderr on its own thread so that neither pipe can fill up and block purr.
+  std::thread err_reader([&] { Poco::StreamCopier::copyToString(err_stream, run.err); });
+  Poco::StreamCopier::copyToString(out_stream, run.out);
+  err_reader.join();
+  run.exit_code = handle.wait();
+  return run;
+}
+
+}  // namespace purr::testing

@@ -1,0 +1,21 @@
+// Runs the built purr executable as a user would, capturing its output.
+#ifndef PURR_TESTS_WORKER_RUN_PURR_H_
+#define PURR_TESTS_WORKER_RUN_PURR_H_
+
+#include <string>
+#include <vector>
+
+namespace purr::testing {
+
+struct PurrRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  std::vector<std::string> out_lines() const;
+};
+
+PurrRun RunPurr(const std::vector<std::string>& args);
+
+}  // namespace purr::testing
+
+#endif  // PURR_TESTS_WORKER_RUN_PURR_H_
