@@ -87,7 +87,6 @@ struct CamtStreamParser::Impl {
   std::string message_type;  // "053" or "054"
   bool root_seen = false;
   size_t statements = 0;
-  size_t entries_in_file = 0;
 
   std::vector<std::string> path;  // local names, root first
   std::string text;
@@ -235,7 +234,6 @@ void CamtStreamParser::Impl::OnStart(std::string_view qname, const XML_Char** at
     entry = EntryData();
     entry.number = ++entry_number;
     entry.line = Line();
-    ++entries_in_file;
   } else if (ntry_depth != 0 && depth == ntry_depth + 2 && local == "TxDtls" &&
              path[ntry_depth] == "NtryDtls") {
     tx_depth = depth;
