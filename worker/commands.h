@@ -18,6 +18,8 @@ struct CommandSpec {
 
 int RunOcrCommand(const CommandArgs& args);
 int RunPaymentsCommand(const CommandArgs& args);
+int RunMatchCommand(const CommandArgs& args);
+int RunMatchEvalCommand(const CommandArgs& args);
 
 }  // namespace purr
 

@@ -16,6 +16,10 @@ constexpr purr::CommandSpec kCommands[] = {
      purr::RunOcrCommand},
     {"payments", "read bank payment files (camt.053/054, Nets OCR giro, BgMax, CSV)",
      purr::RunPaymentsCommand},
+    {"match", "match payments to open invoices (auto or follow-up, with reasons)",
+     purr::RunMatchCommand},
+    {"match-eval", "measure matching on a generated scenario with known truth",
+     purr::RunMatchEvalCommand},
 };
 
 void PrintUsage(std::ostream& out) {
