@@ -255,6 +255,7 @@ void CamtStreamParser::Impl::OnEnd() {
   if (text_truncated) {
     sink.OnDiagnostic(Warning("line " + std::to_string(Line()),
                               "text of <" + path.back() + "> longer than 64 KiB, cut"));
+    text_truncated = false;
   }
   if (tx_depth != 0 && depth > tx_depth) {
     OnTxField(RelPath(tx_depth), value);

@@ -160,6 +160,23 @@ TEST(Camt, BankReferenceDecidesTheId) {
   EXPECT_NE(Parse(one).transactions[0].payment_id, Parse(other_ref).transactions[0].payment_id);
 }
 
+TEST(Camt, OversizedTextIsCutAndDeepNestingRefused) {
+  std::string huge(100 * 1024, 'x');
+  ParseResult r = Parse(Camt054(Entry("1.00", "NOK", TxDtls("<RmtInf><Ustrd>" + huge +
+                                                            "</Ustrd></RmtInf>"))));
+  ASSERT_EQ(r.transactions.size(), 1u) << r.file_status.ToString();
+  EXPECT_EQ(r.transactions[0].text.size(), 64u * 1024);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_NE(r.diagnostics[0].message.find("64 KiB"), std::string::npos);
+
+  std::string deep;
+  for (int i = 0; i < 200; ++i) deep += "<X>";
+  for (int i = 0; i < 200; ++i) deep += "</X>";
+  r = Parse(Camt054(deep));
+  EXPECT_FALSE(r.file_status.ok());
+  EXPECT_NE(r.file_status.message().find("nested deeper"), std::string::npos);
+}
+
 class CountingSink : public TransactionSink {
  public:
   void OnTransaction(Transaction t) override {
