@@ -227,20 +227,26 @@ class CsvReader {
 
 Status CsvReader::MapHeader(const std::vector<std::string>& header) {
   header_size_ = header.size();
-  Columns& c = cols_;
-  c.booking_date = Find(header, p_.booking_date);
-  c.value_date = Find(header, p_.value_date);
-  c.amount = Find(header, p_.amount);
-  c.credit = Find(header, p_.credit);
-  c.debit = Find(header, p_.debit);
-  c.currency = Find(header, p_.currency);
-  c.reference = Find(header, p_.reference);
-  c.text = Find(header, p_.text);
-  c.payer_name = Find(header, p_.payer_name);
-  c.payer_account = Find(header, p_.payer_account);
-  c.bank_reference = Find(header, p_.bank_reference);
-  c.end_to_end_id = Find(header, p_.end_to_end_id);
-  c.account = Find(header, p_.account);
+  using ProfileField = std::vector<std::string> CsvProfile::*;
+  using ColumnField = std::vector<size_t> Columns::*;
+  static constexpr std::pair<ProfileField, ColumnField> kFields[] = {
+      {&CsvProfile::booking_date, &Columns::booking_date},
+      {&CsvProfile::value_date, &Columns::value_date},
+      {&CsvProfile::amount, &Columns::amount},
+      {&CsvProfile::credit, &Columns::credit},
+      {&CsvProfile::debit, &Columns::debit},
+      {&CsvProfile::currency, &Columns::currency},
+      {&CsvProfile::reference, &Columns::reference},
+      {&CsvProfile::text, &Columns::text},
+      {&CsvProfile::payer_name, &Columns::payer_name},
+      {&CsvProfile::payer_account, &Columns::payer_account},
+      {&CsvProfile::bank_reference, &Columns::bank_reference},
+      {&CsvProfile::end_to_end_id, &Columns::end_to_end_id},
+      {&CsvProfile::account, &Columns::account}};
+  for (const auto& [names_in_profile, columns] : kFields) {
+    cols_.*columns = Find(header, p_.*names_in_profile);
+  }
+  const Columns& c = cols_;
   auto names = [](const std::vector<std::string>& v) {
     std::string s;
     for (const std::string& n : v) s += (s.empty() ? "\"" : ", \"") + n + "\"";
