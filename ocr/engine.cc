@@ -58,11 +58,25 @@ int CountChars(const std::string& text) {
   return n;
 }
 
+bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\t'; }
+
+// Tesseract reads a lone capital I in sans-serif fonts as a vertical bar. Letters to a
+// collection agency have no use for a bar standing alone as a word, so it becomes "I".
+void FixLoneBars(std::string* text) {
+  for (size_t i = 0; i < text->size(); ++i) {
+    if ((*text)[i] != '|') continue;
+    const bool starts = i == 0 || IsSpace((*text)[i - 1]);
+    const bool ends = i + 1 == text->size() || IsSpace((*text)[i + 1]);
+    if (starts && ends) (*text)[i] = 'I';
+  }
+}
+
 std::string TakeText(char* raw) {
   std::string text = raw ? raw : "";
   delete[] raw;
   // Tesseract ends a page with blank lines; one newline is enough.
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  FixLoneBars(&text);
   return text;
 }
 
@@ -181,7 +195,17 @@ struct Engine::Impl {
                                  all_languages);
       return all_languages;
     }
-    return guess.model;
+    return ModelsFor(guess.model);
+  }
+
+  // English letters to Nordic creditors name Nordic people, streets and towns; the English
+  // model alone has no æ, ø or å, so it reads them with the first Nordic model as backup.
+  std::string ModelsFor(const std::string& model) const {
+    if (model != "eng") return model;
+    for (const std::string& other : options.languages) {
+      if (other == "nor" || other == "dan" || other == "swe") return "eng+" + other;
+    }
+    return model;
   }
 
   void CollectWords(tesseract::TessBaseAPI* api, PageResult* result) {
@@ -192,6 +216,7 @@ struct Engine::Impl {
       if (!word) continue;
       Word w;
       w.text = word.get();
+      FixLoneBars(&w.text);
       int x1, y1, x2, y2;
       it->BoundingBox(tesseract::RIL_WORD, &x1, &y1, &x2, &y2);
       w.x = x1;
@@ -286,7 +311,7 @@ Result<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
   }
   if (options.detect_language && options.languages.size() > 1) {
     for (const std::string& language : options.languages) {
-      if (Result<tesseract::TessBaseAPI*> api = impl->Api(language); !api.ok()) {
+      if (Result<tesseract::TessBaseAPI*> api = impl->Api(impl->ModelsFor(language)); !api.ok()) {
         return api.status();
       }
     }
