@@ -2,7 +2,8 @@
 
 #include <array>
 #include <optional>
-#include <unordered_set>
+#include <algorithm>
+#include <cstdint>
 
 namespace purr::matching {
 namespace {
@@ -146,20 +147,47 @@ class LedgerBuilder {
   void AddRow(int line, const Row& row) {
     Invoice inv;
     if (auto reason = BuildInvoice(row, inv)) return AddIssue(line, *reason);
-    if (!seen_.insert(inv.invoice).second) {
-      return AddIssue(line, "invoice number '" + inv.invoice.substr(0, 40) +
-                                "' appears again (first occurrence kept)");
-    }
     ledger_.invoices.push_back(std::move(inv));
+    lines_.push_back(line);
   }
   void AddIssue(int line, std::string reason) {
     ledger_.issues.push_back({line, std::move(reason)});
   }
-  Ledger Take() { return std::move(ledger_); }
+  // Drops later rows with an invoice number seen before (sorting once is far cheaper than a
+  // hash set of a million strings) and puts the issues in line order.
+  Ledger Take() {
+    std::vector<uint32_t> order(ledger_.invoices.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    const auto& inv = ledger_.invoices;
+    std::stable_sort(order.begin(), order.end(),
+                     [&inv](uint32_t a, uint32_t b) { return inv[a].invoice < inv[b].invoice; });
+    std::vector<bool> drop(order.size(), false);
+    bool any_dropped = false;
+    for (size_t k = 1; k < order.size(); ++k) {
+      if (inv[order[k]].invoice == inv[order[k - 1]].invoice) {
+        drop[order[k]] = true;
+        any_dropped = true;
+        AddIssue(lines_[order[k]], "invoice number '" + inv[order[k]].invoice.substr(0, 40) +
+                                       "' appears again (first occurrence kept)");
+      }
+    }
+    if (any_dropped) {
+      size_t kept = 0;
+      for (size_t i = 0; i < ledger_.invoices.size(); ++i) {
+        if (drop[i]) continue;
+        if (kept != i) ledger_.invoices[kept] = std::move(ledger_.invoices[i]);
+        ++kept;
+      }
+      ledger_.invoices.resize(kept);
+      std::stable_sort(ledger_.issues.begin(), ledger_.issues.end(),
+                       [](const LedgerIssue& a, const LedgerIssue& b) { return a.line < b.line; });
+    }
+    return std::move(ledger_);
+  }
 
  private:
   Ledger ledger_;
-  std::unordered_set<std::string> seen_;
+  std::vector<int> lines_;  // line of each good row
 };
 
 // ---- CSV (RFC 4180) -------------------------------------------------------------------

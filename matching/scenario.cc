@@ -375,7 +375,13 @@ void Generator::MakePayment(size_t n) {
       break;
     }
     case ErrorKind::kOverpayment: {
-      int64_t excess = 100 + static_cast<int64_t>(rng_.Below(static_cast<size_t>(inv.amount_minor)));
+      // An excess equal to other open invoices of the payer is a payment of those (stage 5),
+      // not an overpayment: draw again.
+      int64_t excess = 0;
+      for (int attempt = 0; attempt < 8; ++attempt) {
+        excess = 100 + static_cast<int64_t>(rng_.Below(static_cast<size_t>(inv.amount_minor)));
+        if (SubsetCount(c, idx, inv.amount_minor + excess) == 0) break;
+      }
       p.amount_minor += excess;
       truth.unapplied_minor = excess;
       truth.determinable = SubsetCount(c, idx, p.amount_minor) == 0;

@@ -253,8 +253,8 @@ std::string FormatFikLine(const FikLine& line) {
 
 namespace {
 
-constexpr std::string_view kLabels[] = {"BETALINGS-ID", "BETALINGSID", "REFERANSE", "REFERENS",
-                                        "KID", "OCR", "REF", "FIK"};
+constexpr std::string_view kLabels[] = {"BETALINGSID", "REFERANSE", "REFERENS", "KID", "OCR",
+                                        "REF", "FIK"};
 
 bool IsSeparator(char c) {
   return c == ' ' || c == '\t' || c == '.' || c == ',' || c == '/' || c == ':' || c == '#' ||
@@ -264,35 +264,36 @@ bool IsSeparator(char c) {
 }  // namespace
 
 std::string CompactReference(std::string_view raw) {
-  std::string upper;
-  upper.reserve(raw.size());
-  for (char c : raw) upper += ToUpper(c);
-  std::string_view s = upper;
-  while (!s.empty() && IsSeparator(s.front())) s.remove_prefix(1);
-  for (std::string_view label : kLabels) {
-    // A label counts only when followed by a separator or digit, so "REF" in "RF..." or a
-    // reference starting with letters is not eaten.
-    if (s.substr(0, label.size()) == label && s.size() > label.size() &&
-        (IsSeparator(s[label.size()]) || IsDigit(s[label.size()]))) {
-      s.remove_prefix(label.size());
-      break;
-    }
-  }
   std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
+  out.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = ToUpper(raw[i]);
     if (IsSeparator(c)) continue;
     if (c == '-') {
       // Keep a final '-' after a digit: the MOD11 check value 10.
       bool last = true;
-      for (size_t j = i + 1; j < s.size(); ++j) {
-        if (!IsSeparator(s[j])) last = false;
+      for (size_t j = i + 1; j < raw.size(); ++j) {
+        if (!IsSeparator(raw[j])) last = false;
       }
       if (last && !out.empty() && IsDigit(out.back())) out += '-';
       continue;
     }
     out += c;
+  }
+  // Drop leading labels ("KID: 123", "Ref 123", "KID KID 123"). A label counts only when a
+  // digit follows, so "REFNR..." or an alphanumeric reference is left alone. Stripping after
+  // compaction keeps the function idempotent.
+  bool stripped = true;
+  while (stripped) {
+    stripped = false;
+    for (std::string_view label : kLabels) {
+      if (out.size() > label.size() && std::string_view(out).substr(0, label.size()) == label &&
+          IsDigit(out[label.size()])) {
+        out.erase(0, label.size());
+        stripped = true;
+        break;
+      }
+    }
   }
   return out;
 }

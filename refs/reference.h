@@ -96,9 +96,9 @@ std::string FormatFikLine(const FikLine& line);
 // ---- Normalisation and classification --------------------------------------------------
 
 // The form references are compared in: uppercase, with blanks, '.', ',', '/', ':', '#', '_'
-// and inner '-' removed, and a leading label (KID, OCR, REF, REFERANSE, REFERENS, FIK,
-// BETALINGS-ID) dropped. A trailing '-' after digits is kept (MOD11 minus case). Leading
-// zeros are kept: they are significant in a printed KID.
+// and inner '-' removed, then leading labels (KID, OCR, REF, REFERANSE, REFERENS, FIK,
+// BETALINGS-ID) dropped where a digit follows. A trailing '-' after digits is kept (MOD11
+// minus case). Leading zeros are kept: they are significant in a printed KID. Idempotent.
 std::string CompactReference(std::string_view raw);
 
 // In text read by OCR: inside runs that are mostly digits, 'O'/'o' -> '0' and 'l'/'I' -> '1'.

@@ -277,7 +277,8 @@ void Engine::GatherPayer() {
       // A common name identifies nobody; name and amount together may.
       hits_.clear();
       source_.ByNameKey(payer_key_, hits_);
-      AddVerifiedNameHits(/*amount=*/-1);
+      // The lookup may return extra hits, never fewer; far too many cannot verify to few.
+      if (hits_.size() <= 4 * options_.max_payer_invoices) AddVerifiedNameHits(/*amount=*/-1);
       hits_.clear();
       source_.ByNameAndAmount(payer_key_, payment_.amount_minor, hits_);
       AddVerifiedNameHits(payment_.amount_minor);
@@ -511,9 +512,9 @@ MatchResult Engine::DecideSingle(const Cand& best, int runner_up) {
   Stage stage = StageOf(best.ev);
   // Paid more than the invoice named directly: first the unique subset of the customer's
   // open invoices that includes it (one payment for several invoices, stage 5).
+  ReasonCode subset_why = ReasonCode::kNoCandidates;
   if (amount > bal && (best.ev & kEvDirect)) {
-    ReasonCode why;
-    if (auto subset = FindSubset(ledger_.invoices[best.idx].customer, {best.idx}, &why)) {
+    if (auto subset = FindSubset(ledger_.invoices[best.idx].customer, {best.idx}, &subset_why)) {
       return Auto(Stage::kSubset, *subset, ReasonCode::kSubsetSum,
                   std::to_string(subset->size()) +
                       " open invoices of the customer, including the referenced one, add up to "
@@ -564,6 +565,12 @@ MatchResult Engine::DecideSingle(const Cand& best, int runner_up) {
                        "overpayment: " + std::to_string(amount - bal) +
                            " exceeds the balance and stays unapplied (refund or next invoice)");
   r.decision = Decision::kFollowUp;
+  if (subset_why == ReasonCode::kSubsetNotUnique) {
+    r.reasons.push_back({subset_why, "more than one set of the customer's other open invoices "
+                                     "adds up to the excess"});
+  } else if (subset_why == ReasonCode::kSubsetSearchLimit) {
+    r.reasons.push_back({subset_why, "too many open invoices to search for a subset"});
+  }
   return r;
 }
 

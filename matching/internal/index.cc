@@ -21,8 +21,10 @@ uint64_t HashKey(std::string_view key) {
 HashIndex::HashIndex(const std::function<void(const Emit&)>& each) {
   size_t n = 0;
   each([&n](uint64_t, uint32_t) { ++n; });
+  // About four entries per bucket: a lookup reads one or two cache lines, and the bucket
+  // directory (4 bytes per bucket) stays small enough to build without constant cache misses.
   int bits = 1;
-  while ((size_t{1} << bits) < n && bits < 31) ++bits;
+  while ((size_t{4} << bits) < n && bits < 30) ++bits;
   shift_ = 64 - bits;
   size_t buckets = size_t{1} << bits;
   starts_.assign(buckets + 1, 0);

@@ -202,7 +202,9 @@ TEST(CompactReferenceTest, StripsLabelsAndSeparatorsKeepsZerosAndMinus) {
   EXPECT_EQ(CompactReference("ocr 1234-574"), "1234574");
   EXPECT_EQ(CompactReference("1009-"), "1009-");
   EXPECT_EQ(CompactReference("rf18 5390 0754 7034"), "RF18539007547034");
-  EXPECT_EQ(CompactReference("Ref.nr. 12344"), "NR12344");  // only exact labels are dropped
+  EXPECT_EQ(CompactReference("Ref.nr. 12344"), "REFNR12344");  // a label needs a digit after it
+  EXPECT_EQ(CompactReference(CompactReference("KID KID 123")), CompactReference("KID KID 123"));
+  EXPECT_EQ(CompactReference(CompactReference("RE F123")), CompactReference("RE F123"));
   EXPECT_EQ(CompactReference("#12.344"), "12344");
 }
 
