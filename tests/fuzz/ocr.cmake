@@ -1,0 +1,3 @@
+if(TARGET purr_ocr)
+  purr_add_fuzzer(ocr_document LIBS purr::ocr)
+endif()
