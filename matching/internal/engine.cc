@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "matching/internal/subset.h"
 #include "refs/account.h"
 #include "refs/reference.h"
 
@@ -25,9 +26,6 @@ enum : uint32_t {
 constexpr uint32_t kEvDirect = kEvExact | kEvExactUnchecked | kEvRefInText | kEvInvoiceInText;
 constexpr uint32_t kEvRepair = kEvZeros | kEvOneEdit;
 constexpr uint32_t kEvReference = kEvDirect | kEvRepair | kEvCaseInText;
-
-constexpr size_t kMaxReferenceKeys = 16;
-constexpr size_t kMaxKeyLength = 35;
 
 struct Cand {
   uint32_t idx = 0;
@@ -72,41 +70,6 @@ ReasonCode EditReason(EditKind kind) {
       break;
   }
   return ReasonCode::kRepairedMissingCheckDigit;
-}
-
-// The keys a structured reference is looked up by: a FIK line's payment id, the compact
-// reference, and for a list ("657866 658765 657767", "801266,801365") each item.
-std::vector<std::string> ReferenceKeys(std::string_view raw) {
-  std::vector<std::string> keys;
-  auto add = [&keys](std::string k) {
-    if (k.empty() || k.size() > kMaxKeyLength || keys.size() >= kMaxReferenceKeys) return;
-    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(std::move(k));
-  };
-  size_t first = raw.find_first_not_of(" \t");
-  if (first != std::string_view::npos && raw[first] == '+') {
-    auto fik = refs::ParseFikLine(raw);
-    if (fik.ok() && !fik->payment_id.empty()) {
-      add(fik->payment_id);
-      return keys;
-    }
-  }
-  add(refs::CompactReference(raw));
-  bool list = raw.find_first_of(",;") != std::string_view::npos;
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (i < raw.size()) {
-    size_t j = raw.find_first_of(" \t,;", i);
-    if (j == std::string_view::npos) j = raw.size();
-    std::string part = refs::CompactReference(raw.substr(i, j - i));
-    if (!part.empty()) parts.push_back(std::move(part));
-    i = j + 1;
-  }
-  bool all_long = parts.size() > 1 && std::all_of(parts.begin(), parts.end(),
-                                                  [](const std::string& p) { return p.size() >= 5; });
-  if (list || all_long) {
-    for (std::string& p : parts) add(std::move(p));
-  }
-  return keys;
 }
 
 class Engine {
@@ -465,44 +428,26 @@ std::optional<std::vector<uint32_t>> Engine::FindSubset(const std::string& custo
     *why = ReasonCode::kSubsetSearchLimit;
     return std::nullopt;
   }
-  // Largest first, so the running sum passes the target early and branches are cut.
-  std::sort(pool.begin(), pool.end(), [this](uint32_t a, uint32_t b) {
-    if (Balance(a) != Balance(b)) return Balance(a) > Balance(b);
-    return Number(a) < Number(b);
-  });
-  std::vector<int64_t> suffix(pool.size() + 1, 0);
-  for (size_t i = pool.size(); i-- > 0;) suffix[i] = suffix[i + 1] + Balance(pool[i]);
-  size_t steps = 0, found = 0;
-  bool exhausted = false;
-  std::vector<uint32_t> current, solution;
-  // Depth-first over include/skip; counts solutions up to 2.
-  auto dfs = [&](auto&& self, size_t i, int64_t left) -> void {
-    if (found > 1 || exhausted) return;
-    if (++steps > options_.subset_search_budget) {
-      exhausted = true;
-      return;
-    }
-    if (left == 0) {
-      if (++found == 1) solution = current;
-      return;
-    }
-    if (i == pool.size() || left < 0 || suffix[i] < left) return;
-    current.push_back(pool[i]);
-    self(self, i + 1, left - Balance(pool[i]));
-    current.pop_back();
-    self(self, i + 1, left);
-  };
-  dfs(dfs, 0, target);
-  if (exhausted) {
-    *why = ReasonCode::kSubsetSearchLimit;
-    return std::nullopt;
-  }
-  if (found != 1) {
-    *why = found == 0 ? ReasonCode::kNoCandidates : ReasonCode::kSubsetNotUnique;
-    return std::nullopt;
+  // Ordered by invoice number, so equal amounts are searched in a stable order.
+  std::sort(pool.begin(), pool.end(),
+            [this](uint32_t a, uint32_t b) { return Number(a) < Number(b); });
+  std::vector<int64_t> amounts;
+  for (uint32_t idx : pool) amounts.push_back(Balance(idx));
+  SubsetSearch search = FindUniqueSubset(amounts, target, options_.subset_search_budget);
+  switch (search.outcome) {
+    case SubsetSearch::Outcome::kUnique:
+      break;
+    case SubsetSearch::Outcome::kLimit:
+      *why = ReasonCode::kSubsetSearchLimit;
+      return std::nullopt;
+    case SubsetSearch::Outcome::kSeveral:
+      *why = ReasonCode::kSubsetNotUnique;
+      return std::nullopt;
+    case SubsetSearch::Outcome::kNone:
+      return std::nullopt;
   }
   std::vector<uint32_t> out = must;
-  out.insert(out.end(), solution.begin(), solution.end());
+  for (size_t i : search.chosen) out.push_back(pool[i]);
   return out;
 }
 
@@ -534,13 +479,15 @@ MatchResult Engine::DecideSingle(const Cand& best, int runner_up) {
   }
   bool repair_only = (best.ev & kEvRepair) && !(best.ev & (kEvDirect | kEvCaseInText));
   if (repair_only) {
-    int repaired = 0;
+    // "Only if it is the only one": any other open invoice the reference reaches (exactly,
+    // e.g. a Luhn 09<->90 swap, or by another repair) makes the repair ambiguous.
+    int reached = 0;
     for (const Cand& c : cands_) {
-      if ((c.ev & kEvRepair) && Open(c.idx)) ++repaired;
+      if ((c.ev & kEvReference) && Open(c.idx)) ++reached;
     }
-    if (repaired > 1) {
+    if (reached > 1) {
       return FollowUp(Stage::kRepair, ReasonCode::kAmbiguousRepair,
-                      std::to_string(repaired) + " open invoices are one repair away");
+                      std::to_string(reached) + " open invoices are within reach of the reference");
     }
     if (amount != bal) {
       return FollowUp(Stage::kRepair, ReasonCode::kRepairNeedsAmount,
@@ -674,30 +621,6 @@ MatchResult MatchPayment(const LedgerData& ledger, const std::vector<int64_t>& b
                          const CandidateSource& source, const MatchOptions& options,
                          const Payment& payment) {
   return Engine(ledger, balances, source, options, payment).Run();
-}
-
-LedgerData BuildLedgerData(std::vector<Invoice> invoices) {
-  LedgerData d;
-  size_t n = invoices.size();
-  d.refs.reserve(n);
-  d.name_keys.reserve(n);
-  d.accounts.reserve(n);
-  d.balances.reserve(n);
-  for (const Invoice& inv : invoices) {
-    std::string ref = refs::CompactReference(inv.reference);
-    if (ref.size() > kMaxKeyLength) ref.clear();
-    d.refs.push_back(std::move(ref));
-    d.name_keys.push_back(NameKey(inv.customer_name));
-    std::vector<std::string> accounts;
-    for (const std::string& a : inv.payer_accounts) {
-      std::string canonical = refs::CanonicalAccount(a);
-      if (canonical.size() >= 5) accounts.push_back(std::move(canonical));
-    }
-    d.accounts.push_back(std::move(accounts));
-    d.balances.push_back(inv.amount_minor);
-  }
-  d.invoices = std::move(invoices);
-  return d;
 }
 
 }  // namespace purr::matching::internal

@@ -81,6 +81,11 @@ bool NameKeysMatch(std::string_view a, std::string_view b);
 // Any check-digit scheme of refs::ClassifyReference holds (fast path for digit strings).
 bool CheckDigitValid(std::string_view compact);
 
+// The keys a structured reference is looked up by: a FIK line's payment id, the compact
+// reference, and for a list ("657866 658765 657767", "801266,801365") each item. At most 16,
+// each at most 35 characters.
+std::vector<std::string> ReferenceKeys(std::string_view raw);
+
 // Tokens of free text worth looking up: words (TextKey'd), runs of digit groups joined, and
 // RF references found in it. At most 64.
 std::vector<std::string> TextTokens(std::string_view text);

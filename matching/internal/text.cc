@@ -1,7 +1,9 @@
-// Keys and tokens: how references, invoice numbers, case numbers and names are compared.
+// Keys and tokens: how references, invoice numbers, case numbers and names are compared,
+// and the ledger with its keys precomputed.
 #include <algorithm>
 
 #include "matching/internal/engine.h"
+#include "refs/account.h"
 #include "refs/reference.h"
 
 namespace purr::matching::internal {
@@ -233,6 +235,72 @@ std::vector<std::string> TextTokens(std::string_view text) {
     }
   }
   return out;
+}
+
+namespace {
+
+constexpr size_t kMaxReferenceKeys = 16;
+constexpr size_t kMaxKeyLength = 35;
+
+}  // namespace
+
+// The keys a structured reference is looked up by: a FIK line's payment id, the compact
+// reference, and for a list ("657866 658765 657767", "801266,801365") each item.
+std::vector<std::string> ReferenceKeys(std::string_view raw) {
+  std::vector<std::string> keys;
+  auto add = [&keys](std::string k) {
+    if (k.empty() || k.size() > kMaxKeyLength || keys.size() >= kMaxReferenceKeys) return;
+    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(std::move(k));
+  };
+  size_t first = raw.find_first_not_of(" \t");
+  if (first != std::string_view::npos && raw[first] == '+') {
+    auto fik = refs::ParseFikLine(raw);
+    if (fik.ok() && !fik->payment_id.empty()) {
+      add(fik->payment_id);
+      return keys;
+    }
+  }
+  add(refs::CompactReference(raw));
+  bool list = raw.find_first_of(",;") != std::string_view::npos;
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i < raw.size()) {
+    size_t j = raw.find_first_of(" \t,;", i);
+    if (j == std::string_view::npos) j = raw.size();
+    std::string part = refs::CompactReference(raw.substr(i, j - i));
+    if (!part.empty()) parts.push_back(std::move(part));
+    i = j + 1;
+  }
+  bool all_long = parts.size() > 1 && std::all_of(parts.begin(), parts.end(),
+                                                  [](const std::string& p) { return p.size() >= 5; });
+  if (list || all_long) {
+    for (std::string& p : parts) add(std::move(p));
+  }
+  return keys;
+}
+
+LedgerData BuildLedgerData(std::vector<Invoice> invoices) {
+  LedgerData d;
+  size_t n = invoices.size();
+  d.refs.reserve(n);
+  d.name_keys.reserve(n);
+  d.accounts.reserve(n);
+  d.balances.reserve(n);
+  for (const Invoice& inv : invoices) {
+    std::string ref = refs::CompactReference(inv.reference);
+    if (ref.size() > kMaxKeyLength) ref.clear();
+    d.refs.push_back(std::move(ref));
+    d.name_keys.push_back(NameKey(inv.customer_name));
+    std::vector<std::string> accounts;
+    for (const std::string& a : inv.payer_accounts) {
+      std::string canonical = refs::CanonicalAccount(a);
+      if (canonical.size() >= 5) accounts.push_back(std::move(canonical));
+    }
+    d.accounts.push_back(std::move(accounts));
+    d.balances.push_back(inv.amount_minor);
+  }
+  d.invoices = std::move(invoices);
+  return d;
 }
 
 }  // namespace purr::matching::internal
