@@ -34,6 +34,7 @@ std::string_view ReasonCodeName(ReasonCode code) {
     case ReasonCode::kSubsetSum: return "subset_sum";
     case ReasonCode::kPartialPayment: return "partial_payment";
     case ReasonCode::kOverpayment: return "overpayment";
+    case ReasonCode::kBlockingInvoicePaid: return "blocking_invoice_paid";
     case ReasonCode::kBelowThreshold: return "below_threshold";
     case ReasonCode::kAmbiguous: return "ambiguous";
     case ReasonCode::kAmbiguousRepair: return "ambiguous_repair";

@@ -78,6 +78,7 @@ enum class ReasonCode {
   kSubsetSum,              // unique subset of the customer's open invoices adds up
   kPartialPayment,         // applied; the rest stays open
   kOverpayment,            // applied; the excess is unapplied (refund or next invoice)
+  kBlockingInvoicePaid,    // an allocation clears an invoice marked blocking: reactivate
   kBelowThreshold,
   kAmbiguous,              // runner-up within the margin
   kAmbiguousRepair,        // more than one repaired reference fits

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "common/money.h"
 #include "matching/internal/subset.h"
 #include "refs/account.h"
 #include "refs/reference.h"
@@ -100,6 +101,11 @@ class Engine {
     return Open(idx) && ledger_.invoices[idx].currency == payment_.currency;
   }
   int64_t Balance(uint32_t idx) const { return balances_[idx]; }
+  // "1234.50 NOK" in the payment's currency, for reason texts.
+  std::string Money(int64_t minor) const {
+    return FormatMinor(minor, CurrencyExponent(payment_.currency).value_or(2)) + " " +
+           payment_.currency;
+  }
   const std::string& Number(uint32_t idx) const { return ledger_.invoices[idx].invoice; }
 
   MatchResult FollowUp(Stage stage, ReasonCode code, std::string text);
@@ -356,10 +362,10 @@ std::vector<Reason> Engine::CandidateReasons(const Cand& c) const {
       out.push_back({ReasonCode::kAmountEqual, "amount equals the open balance"});
     } else if (payment_.amount_minor < bal) {
       out.push_back({ReasonCode::kAmountLess, "amount is less than the open balance " +
-                                                  std::to_string(bal)});
+                                                  Money(bal)});
     } else {
       out.push_back({ReasonCode::kAmountGreater, "amount exceeds the open balance " +
-                                                     std::to_string(bal)});
+                                                     Money(bal)});
     }
   }
   return out;
@@ -396,6 +402,14 @@ MatchResult Engine::Auto(Stage stage, std::vector<uint32_t> invoices, ReasonCode
     left -= applied;
   }
   r.unapplied_minor = left;
+  for (size_t k = 0; k < invoices.size(); ++k) {
+    const Invoice& inv = ledger_.invoices[invoices[k]];
+    if (inv.blocking && r.allocations[k].amount_minor == Balance(invoices[k])) {
+      r.reasons.push_back({ReasonCode::kBlockingInvoicePaid,
+                           "invoice " + Quote(inv.invoice) +
+                               " blocked a service and is now paid: reactivate"});
+    }
+  }
   return r;
 }
 
@@ -505,11 +519,11 @@ MatchResult Engine::DecideSingle(const Cand& best, int runner_up) {
                          "score " + std::to_string(best.score) + " clears " +
                              std::to_string(options_.auto_score));
     r.reasons.push_back({ReasonCode::kPartialPayment,
-                         "partial payment; " + std::to_string(bal - amount) + " stays open"});
+                         "partial payment; " + Money(bal - amount) + " stays open"});
     return r;
   }
   MatchResult r = Auto(stage, {best.idx}, ReasonCode::kOverpayment,
-                       "overpayment: " + std::to_string(amount - bal) +
+                       "overpayment: " + Money(amount - bal) +
                            " exceeds the balance and stays unapplied (refund or next invoice)");
   r.decision = Decision::kFollowUp;
   if (subset_why == ReasonCode::kSubsetNotUnique) {
@@ -546,7 +560,7 @@ MatchResult Engine::Decide() {
     }
     return FollowUp(stage, ReasonCode::kSplitAmountMismatch,
                     std::to_string(direct.size()) + " invoices are named; their balances add up to " +
-                        std::to_string(sum) + ", not the amount");
+                        Money(sum) + ", not the amount");
   }
   if (cands_.empty()) {
     return FollowUp(Stage::kNone, ReasonCode::kNoCandidates,

@@ -90,6 +90,16 @@ std::string RfAt(std::string_view text, size_t i) {
   return best;
 }
 
+bool IsNumberLabel(std::string_view word) {
+  static constexpr std::string_view kLabels[] = {
+      "FAKTURA", "FAKTURANR", "FAKT", "FAKTNR", "INVOICE", "INV", "NR", "NO", "NUMMER",
+      "SAK", "SAKSNR", "SAKSNUMMER", "CASE", "ARENDE", "KID", "OCR", "REF"};
+  for (std::string_view label : kLabels) {
+    if (word == label) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 EditKind ClassifyEdit(std::string_view q, std::string_view r) {
@@ -218,9 +228,17 @@ std::vector<std::string> TextTokens(std::string_view text) {
     if (j > i) words.push_back(TextKey(text.substr(i, j - i)));
     i = j;
   }
+  bool listed_number = false;  // the previous word was a number taken as a token
   for (size_t w = 0; w < words.size(); ++w) {
     const std::string& word = words[w];
-    add(word);
+    // A short number ("500", "2025") is an amount or a year far more often than an invoice
+    // or case number; it counts only right after a label such as "faktura" or "nr".
+    // Lists continue a label: "faktura 1001, 1002".
+    bool short_number = AllDigits(word) && word.size() < 5;
+    bool labelled = w > 0 && (IsNumberLabel(words[w - 1]) || (AllDigits(words[w - 1]) &&
+                                                            listed_number));
+    listed_number = AllDigits(word) && (!short_number || labelled);
+    if (!short_number || labelled) add(word);
     // "NR.1234567", "KID-12345": the part after the last label separator.
     size_t sep = word.find_last_of(".-#");
     if (sep != std::string::npos) add(TextKey(word.substr(sep + 1)));

@@ -3,10 +3,19 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <string>
+#include <thread>
+
+#include "refs/reference.h"
 
 namespace purr::matching {
 namespace {
+
+Result<std::string> TestKid(int base) {
+  return refs::MakeKid(std::to_string(base), refs::KidAlgorithm::kMod10);
+}
 
 // KIDs used below (MOD10 unless noted), all valid:
 //   12344  (1234+4)    23456783 (2345678+3)   123456782 (12345678+2)
@@ -208,6 +217,12 @@ TEST_F(MatcherTest, InvoiceNumberInTheReferenceField) {
   ExpectAuto(Match(Pay(50000, {"1000123"})), "1000123", 50000);
 }
 
+TEST_F(MatcherTest, ShortNumberInTextCountsOnlyAfterALabel) {
+  Open("500", "12344", 100000);
+  ExpectFollowUp(Match(Pay(100000, {}, "takk for 500 og 2025")), ReasonCode::kNoCandidates);
+  ExpectAuto(Match(Pay(100000, {}, "Faktura 500")), "500", 100000);
+}
+
 TEST_F(MatcherTest, ReferenceInTextIncludingRfAndDigitGroups) {
   Open("1001", "RF18539007547034", 50000);
   Open("1002", "123456782", 60000);
@@ -394,6 +409,44 @@ TEST_F(MatcherTest, AllocationRunRejectsTheSamePaymentTwice) {
   run.Match(p);
   ExpectFollowUp(run.Match(p), ReasonCode::kDuplicatePayment);
   EXPECT_EQ(run.Balance("1001"), 30000);
+}
+
+TEST_F(MatcherTest, PayingABlockingInvoiceInFullSaysReactivate) {
+  Open("1001", "12344", 50000).blocking = true;
+  MatchResult full = Match(Pay(50000, {"12344"}));
+  EXPECT_TRUE(Has(full.reasons, ReasonCode::kBlockingInvoicePaid));
+  MatchResult part = Match(FromOla(Pay(20000, {"12344"})));
+  EXPECT_FALSE(Has(part.reasons, ReasonCode::kBlockingInvoicePaid));
+}
+
+TEST_F(MatcherTest, ReasonTextsShowAmountsAsMoney) {
+  Open("1001", "12344", 50000);
+  MatchResult r = Match(FromOla(Pay(20000, {"12344"})));
+  ASSERT_TRUE(Has(r.reasons, ReasonCode::kPartialPayment));
+  EXPECT_NE(r.reasons.back().text.find("300.00 NOK stays open"), std::string::npos)
+      << r.reasons.back().text;
+}
+
+TEST_F(MatcherTest, OneMatcherSharedByTwoThreadsGivesTheSameDecisions) {
+  for (int i = 0; i < 50; ++i) {
+    Open(std::to_string(3000 + i), *TestKid(1000 + i), 10000 + i, "K" + std::to_string(i % 7));
+  }
+  std::shared_ptr<const Matcher> shared = Matcher::Build(invoices_);
+  auto run = [&shared](std::vector<Decision>& out) {
+    for (int i = 0; i < 50; ++i) {
+      Payment p;
+      p.amount_minor = 10000 + i;
+      p.currency = "NOK";
+      p.references = {*TestKid(1000 + i)};
+      out.push_back(shared->Match(p).decision);
+    }
+  };
+  std::vector<Decision> a, b;
+  std::thread t1(run, std::ref(a)), t2(run, std::ref(b));
+  t1.join();
+  t2.join();
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(std::count(a.begin(), a.end(), Decision::kAuto), 50);
 }
 
 TEST_F(MatcherTest, MatcherIsUnchangedByMatching) {
