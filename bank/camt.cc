@@ -99,6 +99,10 @@ struct CamtStreamParser::Impl {
   std::string account;
   EntryData entry;
   size_t entry_number = 0;
+  // The statement's own summary (TxsSummry/TtlNtries) and what its entries add up to.
+  std::string summary_count, summary_sum;
+  int64_t entries_sum = 0;
+  std::string entries_currency;  // "" none yet, "*" mixed or unreadable
   size_t strd_first_ref = 0;
   std::string strd_type, strd_amount, strd_ccy;
   internal::OccurrenceCounter occurrences;
@@ -130,6 +134,7 @@ struct CamtStreamParser::Impl {
   void OnEntryField(const std::string& rel, const std::string& value);
   void OnTxField(const std::string& rel, const std::string& value);
   void FinishEntry();
+  void CheckSummary();
   void EmitEntry(const EntryData& e, const Money& amount, bool credit, bool reversal);
   void EmitBatch(const EntryData& e, const Money& amount, bool credit, bool reversal);
   void EmitTx(const EntryData& e, const TxData& tx, const Money& amount, bool credit,
@@ -228,6 +233,10 @@ void CamtStreamParser::Impl::OnStart(std::string_view qname, const XML_Char** at
       ++statements;
       account.clear();
       entry_number = 0;
+      summary_count.clear();
+      summary_sum.clear();
+      entries_sum = 0;
+      entries_currency.clear();
     }
   } else if (stmt_depth != 0 && depth == stmt_depth + 1 && local == "Ntry") {
     ntry_depth = depth;
@@ -270,6 +279,7 @@ void CamtStreamParser::Impl::OnEnd() {
     FinishEntry();
     ntry_depth = 0;
   } else if (depth == stmt_depth) {
+    CheckSummary();
     stmt_depth = 0;
   }
   path.pop_back();
@@ -278,6 +288,27 @@ void CamtStreamParser::Impl::OnEnd() {
 
 void CamtStreamParser::Impl::OnStatementField(const std::string& rel, const std::string& value) {
   if (rel == "Acct/Id/IBAN" || rel == "Acct/Id/Othr/Id") account = value;
+  if (rel == "TxsSummry/TtlNtries/NbOfNtries") summary_count = value;
+  if (rel == "TxsSummry/TtlNtries/Sum") summary_sum = value;
+}
+
+// A summary that disagrees with the entries is only a warning: a paginated statement
+// (MsgPgntn) summarises all pages, and bank samples are often trimmed copies.
+void CamtStreamParser::Impl::CheckSummary() {
+  std::string where = "Stmt " + std::to_string(statements);
+  if (!summary_count.empty() && summary_count != std::to_string(entry_number)) {
+    sink.OnDiagnostic(Warning(where, "TxsSummry states " + summary_count + " entries, the " +
+                                         "statement has " + std::to_string(entry_number) +
+                                         " (paginated or incomplete?)"));
+    return;
+  }
+  if (summary_sum.empty() || entries_currency.empty() || entries_currency == "*") return;
+  Result<Money> stated = ParseCamtAmount(summary_sum, entries_currency);
+  if (stated.ok() && stated->minor != entries_sum) {
+    sink.OnDiagnostic(Warning(where, "TxsSummry states a sum of " + summary_sum +
+                                         ", the entries add up to " +
+                                         FormatMinor(entries_sum, *CurrencyExponent(entries_currency))));
+  }
 }
 
 void CamtStreamParser::Impl::OnEntryField(const std::string& rel, const std::string& value) {
@@ -346,6 +377,12 @@ void CamtStreamParser::Impl::FinishEntry() {
   const EntryData& e = entry;
   std::string where = EntryPosition(e);
   Result<Money> amount = ParseCamtAmount(e.amount_text, e.amount_ccy);
+  if (!amount.ok() || (!entries_currency.empty() && entries_currency != amount->currency) ||
+      !internal::AddChecked(&entries_sum, amount->minor)) {
+    entries_currency = "*";
+  } else {
+    entries_currency = amount->currency;
+  }
   if (!amount.ok()) {
     sink.OnDiagnostic(Error(where, "entry skipped: Amt: " + amount.status().message()));
     return;

@@ -128,6 +128,23 @@ TEST(Camt, OnlyBookedEntriesAreDelivered) {
   EXPECT_EQ(r.diagnostics[1].severity, Diagnostic::Severity::kWarning);
 }
 
+TEST(Camt, TransactionSummaryIsCompared) {
+  auto statement = [](const std::string& summary) {
+    return "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt>"
+           "<Stmt><TxsSummry><TtlNtries>" + summary + "</TtlNtries></TxsSummry>" +
+           Entry("1.50") + Entry("2.00", "NOK", "", "DBIT") + "</Stmt></BkToCstmrStmt></Document>";
+  };
+  ParseResult agrees = Parse(statement("<NbOfNtries>2</NbOfNtries><Sum>3.50</Sum>"));
+  EXPECT_TRUE(agrees.diagnostics.empty()) << Dump(agrees);
+  ParseResult count = Parse(statement("<NbOfNtries>35</NbOfNtries>"));
+  ASSERT_EQ(count.diagnostics.size(), 1u);
+  EXPECT_NE(count.diagnostics[0].message.find("states 35 entries"), std::string::npos);
+  EXPECT_EQ(count.transactions.size(), 2u);  // a warning: paginated statements summarise all pages
+  ParseResult sum = Parse(statement("<NbOfNtries>2</NbOfNtries><Sum>3.60</Sum>"));
+  ASSERT_EQ(sum.diagnostics.size(), 1u);
+  EXPECT_NE(sum.diagnostics[0].message.find("add up to 3.50"), std::string::npos);
+}
+
 TEST(Camt, AllSupportedVersionsAndBothMessages) {
   for (const char* v : {"02", "03", "04", "05", "06", "07", "08"}) {
     ParseResult r = Parse(Camt054(Entry("1.00"), v));
