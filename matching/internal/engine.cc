@@ -144,7 +144,12 @@ void Engine::Add(uint32_t idx, uint32_t ev, std::string_view token, EditKind edi
   Cand& c = At(idx);
   if ((c.ev & ev) == ev) return;
   c.ev |= ev;
-  if (c.token.empty() || (ev & kEvDirect)) c.token = token;
+  // The token names the reference for the reason text; invoice and case numbers are shown
+  // from the ledger. An exact reference wins over one found in text or by repair.
+  constexpr uint32_t kEvByReference = kEvExact | kEvExactUnchecked | kEvRefInText | kEvRepair;
+  if ((ev & kEvByReference) && (c.token.empty() || (ev & (kEvExact | kEvExactUnchecked)))) {
+    c.token = token;
+  }
   if (edit != EditKind::kNone) c.edit = edit;
 }
 
@@ -472,7 +477,8 @@ MatchResult Engine::DecideSingle(const Cand& best, int runner_up) {
   // Paid more than the invoice named directly: first the unique subset of the customer's
   // open invoices that includes it (one payment for several invoices, stage 5).
   ReasonCode subset_why = ReasonCode::kNoCandidates;
-  if (amount > bal && (best.ev & kEvDirect)) {
+  bool clear_lead = runner_up <= best.score - options_.auto_margin;
+  if (amount > bal && (best.ev & kEvDirect) && clear_lead) {
     if (auto subset = FindSubset(ledger_.invoices[best.idx].customer, {best.idx}, &subset_why)) {
       return Auto(Stage::kSubset, *subset, ReasonCode::kSubsetSum,
                   std::to_string(subset->size()) +
@@ -485,7 +491,7 @@ MatchResult Engine::DecideSingle(const Cand& best, int runner_up) {
                     "best candidate scores " + std::to_string(best.score) + ", automatic needs " +
                         std::to_string(options_.auto_score));
   }
-  if (runner_up > best.score - options_.auto_margin) {
+  if (!clear_lead) {
     return FollowUp(stage, ReasonCode::kAmbiguous,
                     "runner-up scores " + std::to_string(runner_up) + ", within " +
                         std::to_string(options_.auto_margin) + " of the best " +

@@ -19,8 +19,14 @@ uint64_t HashKey(std::string_view key) {
 }
 
 HashIndex::HashIndex(const std::function<void(const Emit&)>& each) {
-  size_t n = 0;
-  each([&n](uint64_t, uint32_t) { ++n; });
+  // Keys are hashed once; counting and filling then run over flat arrays.
+  std::vector<uint64_t> hashes;
+  std::vector<uint32_t> values;
+  each([&](uint64_t h, uint32_t v) {
+    hashes.push_back(h);
+    values.push_back(v);
+  });
+  size_t n = hashes.size();
   // About four entries per bucket: a lookup reads one or two cache lines, and the bucket
   // directory (4 bytes per bucket) stays small enough to build without constant cache misses.
   int bits = 1;
@@ -28,11 +34,13 @@ HashIndex::HashIndex(const std::function<void(const Emit&)>& each) {
   shift_ = 64 - bits;
   size_t buckets = size_t{1} << bits;
   starts_.assign(buckets + 1, 0);
-  each([this](uint64_t h, uint32_t) { ++starts_[Bucket(h) + 1]; });
+  for (uint64_t h : hashes) ++starts_[Bucket(h) + 1];
   for (size_t b = 0; b < buckets; ++b) starts_[b + 1] += starts_[b];
   entries_.resize(n);
   std::vector<uint32_t> fill(starts_.begin(), starts_.end() - 1);
-  each([this, &fill](uint64_t h, uint32_t v) { entries_[fill[Bucket(h)]++] = {Fingerprint(h), v}; });
+  for (size_t i = 0; i < n; ++i) {
+    entries_[fill[Bucket(hashes[i])]++] = {Fingerprint(hashes[i]), values[i]};
+  }
 }
 
 void HashIndex::Find(uint64_t hash, std::vector<uint32_t>& out) const {

@@ -20,8 +20,7 @@ uint64_t HashKey(std::string_view key);
 class HashIndex {
  public:
   using Emit = std::function<void(uint64_t hash, uint32_t value)>;
-  // Calls `each(emit)` three times (count, size buckets, fill); `each` must emit the same
-  // sequence every time.
+  // Calls `each(emit)` once to collect the entries.
   explicit HashIndex(const std::function<void(const Emit&)>& each);
   HashIndex() = default;
 

@@ -238,7 +238,12 @@ std::vector<std::string> TextTokens(std::string_view text) {
     bool labelled = w > 0 && (IsNumberLabel(words[w - 1]) || (AllDigits(words[w - 1]) &&
                                                             listed_number));
     listed_number = AllDigits(word) && (!short_number || labelled);
-    if (!short_number || labelled) add(word);
+    if (!short_number || labelled) {
+      add(word);
+      // "1234-5678-903", "KID12344": the reference form of the word.
+      std::string compact = refs::CompactReference(word);
+      if (compact != word && !(AllDigits(compact) && compact.size() < 5)) add(compact);
+    }
     // "NR.1234567", "KID-12345": the part after the last label separator.
     size_t sep = word.find_last_of(".-#");
     if (sep != std::string::npos) add(TextKey(word.substr(sep + 1)));
