@@ -583,8 +583,9 @@ Status XmlError(XML_Parser p) {
 Status CamtStreamParser::Impl::FeedExpat(std::string_view chunk, bool final) {
   if (!status.ok()) return status;
   XML_Parser p = parser.get();
-  // expat takes an int length: feed huge chunks in pieces.
-  constexpr size_t kPiece = 1 << 30;
+  // expat copies what it is given into its own buffer, so a whole file handed over at once
+  // would be held twice; 64 KiB pieces keep that buffer small (and the int length safe).
+  constexpr size_t kPiece = 64 * 1024;
   do {
     size_t n = std::min(chunk.size(), kPiece);
     bool last = final && n == chunk.size();
