@@ -41,10 +41,11 @@ struct Transaction {
   std::string format;
   // Stable identity: "<family>-<32 hex digits>", family one of camt, nets, bgmax, csv. The hex
   // digits are the first 128 bits of SHA-256 over the bank's unique reference (camt
-  // AcctSvcrRef/NtryRef, Nets settlement fields + archive reference + transaction no., BgMax
-  // payee bankgiro + date + BGC serial no.) or, where a format has none, over the normalised
-  // fields plus the occurrence number among identical rows. The same payment parsed from the
-  // same file twice, or from two overlapping files of the same family, gets the same id.
+  // AcctSvcrRef/NtryRef scoped by account, Nets settlement fields + archive reference +
+  // transaction no., BgMax payee bankgiro + date + BGC serial no. + payer fields) or, where a
+  // format has none, over the normalised fields plus the occurrence number among identical
+  // rows. The same payment parsed from the same file twice, or from two overlapping files of
+  // the same family, gets the same id. docs/formats/*.md give the exact fields per format.
   std::string payment_id;
   Direction direction = Direction::kCredit;
   // The bank reverses an earlier booking (camt RvslInd=true, Nets types 18 and 20).
