@@ -138,11 +138,15 @@ Status OcrGiroReader::Run() {
 }
 
 Status OcrGiroReader::OnRecord(std::string_view record) {
-  if (Field(record, 1, 2) != "NY") return Reject("record does not start with NY");
   std::string_view service = Field(record, 3, 4);
   std::string_view type = Field(record, 7, 8);
+  if (started_ && Field(record, 1, 2) != "NY") {
+    // Still counted, so the end records' totals decide whether the file can be trusted.
+    SkipUnreadable("record does not start with NY");
+    return Status::Ok();
+  }
   if (!started_) {
-    if (service != "00" || type != "10") {
+    if (Field(record, 1, 2) != "NY" || service != "00" || type != "10") {
       return Reject("first record is not a start-of-transmission record (NY000010)");
     }
     started_ = true;

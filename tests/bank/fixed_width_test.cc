@@ -92,6 +92,18 @@ TEST(NetsOcrGiro, UnknownRecordTypeIsReportedAndCounted) {
   EXPECT_EQ(r.diagnostics[0].position, "record 5");
 }
 
+TEST(NetsOcrGiro, GarbageLineIsReportedThenTheTotalsReject) {
+  std::string file = NetsFile({{"10", 100, "12344"}});
+  file.insert(file.find("NY090088"), testing::Left("garbage", 80) + "\n");
+  ParseResult r = Parse(file);
+  EXPECT_FALSE(r.file_status.ok());
+  EXPECT_NE(r.file_status.message().find("states 4 records but the file has 5"),
+            std::string::npos) << r.file_status.message();
+  ASSERT_EQ(testing::CountErrors(r), 1u) << Dump(r);
+  EXPECT_EQ(r.diagnostics[0].position, "record 5");
+  EXPECT_TRUE(r.transactions.empty());
+}
+
 TEST(NetsOcrGiro, WithoutLineBreaksAndWithCrlf) {
   std::string file = NetsFile({{"10", 100, "12344"}, {"11", 200, "23456783"}});
   std::string crlf, flat;
