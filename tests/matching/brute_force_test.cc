@@ -105,16 +105,32 @@ std::string Describe(const MatchResult& r) {
   return out.str() + "]";
 }
 
-// Compares both matchers on every payment; returns the number of auto decisions.
-size_t ExpectSameDecisions(std::vector<Invoice> invoices, const std::vector<Payment>& payments) {
+// Subtracts the allocations from the balances, as an AllocationRun does.
+void Apply(const LedgerData& data, const MatchResult& r, std::vector<int64_t>& balances) {
+  for (const Allocation& a : r.allocations) {
+    for (size_t i = 0; i < data.invoices.size(); ++i) {
+      if (data.invoices[i].invoice == a.invoice) balances[i] -= a.amount_minor;
+    }
+  }
+}
+
+// Compares both matchers on every payment; returns the number of auto decisions. In a
+// stateful run each matcher's allocations reduce its own copy of the balances.
+size_t ExpectSameDecisions(std::vector<Invoice> invoices, const std::vector<Payment>& payments,
+                           bool stateful = false) {
   MatchOptions options;
   LedgerData data = internal::BuildLedgerData(std::move(invoices));
   internal::IndexedSource fast(data);
   BruteForceSource brute(data);
+  std::vector<int64_t> fast_balances = data.balances, brute_balances = data.balances;
   size_t autos = 0, mismatches = 0;
   for (const Payment& p : payments) {
-    MatchResult a = internal::MatchPayment(data, data.balances, fast, options, p);
-    MatchResult b = internal::MatchPayment(data, data.balances, brute, options, p);
+    MatchResult a = internal::MatchPayment(data, fast_balances, fast, options, p);
+    MatchResult b = internal::MatchPayment(data, brute_balances, brute, options, p);
+    if (stateful) {
+      Apply(data, a, fast_balances);
+      Apply(data, b, brute_balances);
+    }
     std::string da = Describe(a), db = Describe(b);
     if (da != db && ++mismatches <= 5) {
       ADD_FAILURE() << p.payment_id << " refs=" << (p.references.empty() ? "" : p.references[0])
@@ -132,6 +148,12 @@ TEST(BruteForceTest, GeneratedScenariosSameDecisions) {
     size_t autos = ExpectSameDecisions(s.invoices, s.payments);
     EXPECT_GT(autos, 1200u) << "seed " << seed;
   }
+}
+
+TEST(BruteForceTest, GeneratedScenarioInOneRunSameDecisions) {
+  // More payments than invoices, so invoices are paid twice and partly in the run.
+  Scenario s = GenerateScenario({800, 1600, 4});
+  ExpectSameDecisions(s.invoices, s.payments, /*stateful=*/true);
 }
 
 // A dense ledger: 5-digit KIDs, so one-edit neighbours, ambiguous repairs and accidental
@@ -188,7 +210,8 @@ TEST(BruteForceTest, DenseShortReferencesSameDecisions) {
     p.reversal = next(50) == 0;
     payments.push_back(p);
   }
-  ExpectSameDecisions(std::move(invoices), payments);
+  ExpectSameDecisions(invoices, payments);
+  ExpectSameDecisions(std::move(invoices), payments, /*stateful=*/true);
 }
 
 }  // namespace
