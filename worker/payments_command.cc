@@ -65,22 +65,33 @@ void PrintJson(const std::string& file, const bank::Transaction& t) {
   std::cout << "\n";
 }
 
+// Line breaks become " / " and other control characters blanks, so a record stays one line.
+std::string OneLine(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') {
+      out += " / ";
+    } else {
+      out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+    }
+  }
+  return out;
+}
+
 // One readable line; the payer's account is masked because such lines end up in tickets.
 void PrintPlain(const std::string& file, const bank::Transaction& t) {
   std::cout << file << ": " << t.position << ": " << (t.booking_date.empty() ? "-" : t.booking_date)
             << " " << bank::DirectionName(t.direction) << (t.reversal ? " (reversal)" : "") << " "
             << Amount(t) << " " << t.currency;
   if (!t.references.empty()) {
-    std::cout << " ref";
-    for (const std::string& r : t.references) std::cout << " " << r;
+    std::cout << " ref ";
+    for (size_t i = 0; i < t.references.size(); ++i) {
+      std::cout << (i > 0 ? ", " : "") << OneLine(t.references[i]);
+    }
   }
-  if (!t.payer_name.empty()) std::cout << " from \"" << t.payer_name << "\"";
+  if (!t.payer_name.empty()) std::cout << " from \"" << OneLine(t.payer_name) << "\"";
   if (!t.payer_account.empty()) std::cout << " " << bank::MaskAccount(t.payer_account);
-  if (!t.text.empty()) {
-    std::string text = t.text;
-    for (char& c : text) c = c == '\n' ? '/' : c;
-    std::cout << " \"" << text << "\"";
-  }
+  if (!t.text.empty()) std::cout << " \"" << OneLine(t.text) << "\"";
   std::cout << " id " << t.payment_id << "\n";
 }
 
