@@ -144,6 +144,7 @@ TEST_F(MatcherTest, OverpaymentIsAppliedAndTheExcessGoesToFollowUp) {
   EXPECT_EQ(r.allocations[0].amount_minor, 50000);
   EXPECT_EQ(r.unapplied_minor, 10000);
   EXPECT_TRUE(Has(r.reasons, ReasonCode::kOverpayment));
+  EXPECT_TRUE(CandidateHas(r, "1001", ReasonCode::kAmountGreater));
 }
 
 struct RepairCase {
@@ -289,6 +290,16 @@ TEST_F(MatcherTest, SubsetThatIsNotUniqueGoesToFollowUp) {
   MatchResult r = Match(FromOla(Pay(80000)));
   EXPECT_EQ(r.decision, Decision::kFollowUp);
   EXPECT_TRUE(Has(r.reasons, ReasonCode::kSubsetNotUnique));
+}
+
+TEST_F(MatcherTest, TooManyOpenInvoicesForTheSubsetSearch) {
+  Open("1001", "12344", 50000);
+  Open("1002", "23456783", 30000);
+  Open("1003", "123456782", 45000);
+  options_.max_subset_invoices = 2;
+  MatchResult r = Match(FromOla(Pay(75000)));
+  EXPECT_EQ(r.decision, Decision::kFollowUp);
+  EXPECT_TRUE(Has(r.reasons, ReasonCode::kSubsetSearchLimit));
 }
 
 TEST_F(MatcherTest, KnownPayerAccountAndAmountWithoutReference) {

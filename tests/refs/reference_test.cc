@@ -106,6 +106,10 @@ TEST(SwedishOcrTest, WorkedExamples) {
   EXPECT_TRUE(IsSwedishOcrValid("123456789012354", true));
   EXPECT_FALSE(IsSwedishOcrValid("1234566", true));  // Luhn ok, length digit wrong
   EXPECT_TRUE(IsSwedishOcrValid("1234566", false));
+  EXPECT_FALSE(MakeSwedishOcr("", false).ok());
+  EXPECT_FALSE(MakeSwedishOcr("12a4", true).ok());
+  EXPECT_FALSE(MakeSwedishOcr(std::string(24, '1'), true).ok());  // 26 digits with both
+  EXPECT_FALSE(IsSwedishOcrValid(std::string(26, '0'), false));
 }
 
 TEST(SwedishOcrTest, BankgirotExampleFileReferences) {
