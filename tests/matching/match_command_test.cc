@@ -67,6 +67,14 @@ TEST_F(MatchCommand, JsonDecisionsForTheBankgirotSample) {
   EXPECT_TRUE(candidates->getObject(0)->has("reasons"));
 }
 
+TEST_F(MatchCommand, JsonLinesLedgerGivesTheSameDecisions) {
+  PurrRun csv = RunPurr({"match", "--json", "--invoices", kLedger, kBgMax});
+  PurrRun jsonl = RunPurr({"match", "--json", "--invoices",
+                           "tests/matching/data/bgmax_ledger.jsonl", kBgMax});
+  EXPECT_EQ(jsonl.exit_code, 0) << jsonl.err;
+  EXPECT_EQ(jsonl.out, csv.out);
+}
+
 TEST_F(MatchCommand, SameFileTwiceIsNotAppliedTwice) {
   PurrRun run = RunPurr({"match", "--json", "--invoices", kLedger, kBgMax, kBgMax});
   EXPECT_EQ(run.exit_code, 0);
