@@ -138,31 +138,58 @@ std::shared_ptr<const matching::Matcher> LoadLedger(const std::string& path, boo
   return matching::Matcher::Build(std::move(ledger->invoices));
 }
 
+// Matches transactions as the parser delivers them, so a large file is never held as a
+// vector of transactions; or, when only checking, reports diagnostics.
+class MatchingSink : public bank::TransactionSink {
+ public:
+  // run == nullptr: check only (print diagnostics, count errors).
+  MatchingSink(const std::string& path, bool json, matching::AllocationRun* run)
+      : path_(path), json_(json), run_(run) {}
+
+  void OnTransaction(bank::Transaction t) override {
+    if (run_ == nullptr) return;
+    matching::MatchResult r = run_->Match(ToMatchingPayment(t));
+    json_ ? PrintJson(path_, r) : PrintPlain(r);
+  }
+  void OnDiagnostic(bank::Diagnostic d) override {
+    if (d.severity == bank::Diagnostic::Severity::kError) ++errors_;
+    if (run_ != nullptr && checked_first_) return;  // printed by the checking pass
+    std::cerr << path_ << ":" << d.position << ": " << bank::SeverityName(d.severity) << ": "
+              << d.message << "\n";
+  }
+  void set_checked_first() { checked_first_ = true; }
+  int errors() const { return errors_; }
+
+ private:
+  const std::string& path_;
+  bool json_;
+  matching::AllocationRun* run_;
+  bool checked_first_ = false;
+  int errors_ = 0;
+};
+
 // Parses and matches one payment file; returns false if it or any record failed.
 bool MatchFile(const std::string& path, const bank::ParseOptions& options, bool json,
                matching::AllocationRun& run) {
+  auto fail = [&path](const Status& s) {
+    std::cerr << path << ": error: " << s.message() << " (nothing from this file is matched)\n";
+    return false;
+  };
   Result<std::string> bytes = ReadFile(path);
-  if (!bytes.ok()) {
-    std::cerr << path << ": error: " << bytes.status().message() << "\n";
-    return false;
+  if (!bytes.ok()) return fail(bytes.status());
+  MatchingSink matching(path, json, &run);
+  // camt delivers entries before it knows the document is whole, so it is checked in a
+  // first pass; Nets and BgMax check their control totals before delivering anything, and
+  // CSV can only fail before its first row, so they are matched as they are parsed.
+  if (bank::DetectFormat(*bytes) == bank::Format::kCamt) {
+    MatchingSink check(path, json, nullptr);
+    Status s = bank::Parse(*bytes, options, check);
+    if (!s.ok()) return fail(s);
+    matching.set_checked_first();
   }
-  bank::ParseResult parsed = bank::Parse(*bytes, options);
-  bool ok = true;
-  for (const bank::Diagnostic& d : parsed.diagnostics) {
-    std::cerr << path << ":" << d.position << ": " << bank::SeverityName(d.severity) << ": "
-              << d.message << "\n";
-    if (d.severity == bank::Diagnostic::Severity::kError) ok = false;
-  }
-  if (!parsed.file_status.ok()) {
-    std::cerr << path << ": error: " << parsed.file_status.message()
-              << " (nothing from this file is matched)\n";
-    return false;
-  }
-  for (const bank::Transaction& t : parsed.transactions) {
-    matching::MatchResult r = run.Match(ToMatchingPayment(t));
-    json ? PrintJson(path, r) : PrintPlain(r);
-  }
-  return ok;
+  Status s = bank::Parse(*bytes, options, matching);
+  if (!s.ok()) return fail(s);
+  return matching.errors() == 0;
 }
 
 }  // namespace

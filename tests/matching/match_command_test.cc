@@ -75,6 +75,26 @@ TEST_F(MatchCommand, JsonLinesLedgerGivesTheSameDecisions) {
   EXPECT_EQ(jsonl.out, csv.out);
 }
 
+TEST_F(MatchCommand, CamtStatementWithAnRfReference) {
+  const std::string camt = std::string(PURR_SOURCE_DIR) +
+      "/../shared/conformance/bank/camt053/viafintech_053_valid_example_v8.xml";
+  PurrRun run = RunPurr({"match", "--json", "--invoices", "tests/matching/data/camt_ledger.csv",
+                         camt});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  auto d = Decisions(run.out);
+  ASSERT_TRUE(d.count(8885)) << run.out;
+  EXPECT_EQ(d[8885]->getValue<std::string>("decision"), "auto");
+}
+
+TEST_F(MatchCommand, RejectedBankFileMatchesNothing) {
+  const std::string wrong = std::string(PURR_SOURCE_DIR) +
+      "/../shared/conformance/bank/camt053/genkgo_camt053.v2.wrong.xml";
+  PurrRun run = RunPurr({"match", "--invoices", kLedger, wrong});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(run.out.empty()) << run.out;
+  EXPECT_NE(run.err.find("nothing from this file is matched"), std::string::npos) << run.err;
+}
+
 TEST_F(MatchCommand, SameFileTwiceIsNotAppliedTwice) {
   PurrRun run = RunPurr({"match", "--json", "--invoices", kLedger, kBgMax, kBgMax});
   EXPECT_EQ(run.exit_code, 0);
