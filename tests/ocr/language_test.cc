@@ -34,6 +34,15 @@ TEST(GuessLanguageTest, SwedishLettersDecideEvenWithFewWords) {
   EXPECT_EQ(GuessLanguage("Jag är sjukskriven och min inkomst är lägre", kAll).model, "swe");
 }
 
+TEST(GuessLanguageTest, NordicWordsThatLookEnglishDoNotCountAsEnglish) {
+  // "AS" (limited company) and "i" (in) are Norwegian here.
+  LanguageGuess guess = GuessLanguage(
+      "Byggmester Rød AS er slått konkurs. Jeg må meddele at Asker og Bærum tingrett åpnet "
+      "konkurs i Byggmester Rød AS den 16. august 2024.",
+      kAll);
+  EXPECT_EQ(guess.model, "nor");
+}
+
 TEST(GuessLanguageTest, ThinEvidenceIsUnsure) {
   EXPECT_EQ(GuessLanguage("", kAll).model, "");
   EXPECT_EQ(GuessLanguage("12345 6789 KID 0036633", kAll).model, "");
