@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "matching/ledger.h"
+#include "refs/reference.h"
 
 namespace purr::matching {
 
@@ -159,6 +160,11 @@ struct MatchOptions {
   size_t subset_search_budget = 200000;
   // A payer account or name shared by more invoices than this identifies nobody.
   size_t max_payer_invoices = 64;
+  // The check-digit schemes of the creditor's agreements (domain.md B.2 and D.1: KID MOD10
+  // or MOD11, OCR with length digit, RF, ...). A reference equal to an invoice's counts as
+  // exact_reference only when valid under one of them, otherwise exact_reference_unchecked.
+  // Empty: any scheme refs::ClassifyReference knows.
+  std::vector<refs::ReferenceKind> reference_schemes;
 };
 
 // ---- Allocation order inside one claim ----------------------------------------------------

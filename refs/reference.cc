@@ -357,6 +357,14 @@ std::string_view ReferenceKindName(ReferenceKind kind) {
   return "unknown";
 }
 
+std::optional<ReferenceKind> ReferenceKindFromName(std::string_view name) {
+  for (int k = 0; k <= static_cast<int>(ReferenceKind::kNorwegianAccount); ++k) {
+    auto kind = static_cast<ReferenceKind>(k);
+    if (ReferenceKindName(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
 std::vector<ReferenceMatch> ClassifyReference(std::string_view raw) {
   std::vector<ReferenceMatch> out;
   std::string trimmed = StripBlanks(raw);

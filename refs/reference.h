@@ -120,6 +120,8 @@ enum class ReferenceKind {
 
 // Stable lower-case name for JSON and logs ("kid_mod10", "rf", ...).
 std::string_view ReferenceKindName(ReferenceKind kind);
+// The kind with that name; nullopt for an unknown name.
+std::optional<ReferenceKind> ReferenceKindFromName(std::string_view name);
 
 struct ReferenceMatch {
   ReferenceKind kind;

@@ -2,6 +2,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "common/money.h"
 #include "matching/ledger.h"
 #include "matching/matcher.h"
+#include "refs/reference.h"
 #include "worker/cli.h"
 #include "worker/commands.h"
 #include "worker/match_payment.h"
@@ -120,7 +122,9 @@ void PrintPlain(const matching::MatchResult& r) {
 }
 
 // Loads the ledger; prints bad rows. Returns nullptr when the ledger cannot be used at all.
-std::shared_ptr<const matching::Matcher> LoadLedger(const std::string& path, bool* all_ok) {
+std::shared_ptr<const matching::Matcher> LoadLedger(const std::string& path,
+                                                    const matching::MatchOptions& options,
+                                                    bool* all_ok) {
   Result<std::string> bytes = ReadFile(path);
   if (!bytes.ok()) {
     std::cerr << path << ": error: " << bytes.status().message() << "\n";
@@ -135,7 +139,7 @@ std::shared_ptr<const matching::Matcher> LoadLedger(const std::string& path, boo
     std::cerr << path << ":" << issue.line << ": error: " << issue.reason << "\n";
     *all_ok = false;
   }
-  return matching::Matcher::Build(std::move(ledger->invoices));
+  return matching::Matcher::Build(std::move(ledger->invoices), options);
 }
 
 // Matches transactions as the parser delivers them, so a large file is never held as a
@@ -199,6 +203,9 @@ int RunMatchCommand(const CommandArgs& args) {
   cl.Value("invoices", "LEDGER", "open-invoice ledger, CSV or JSON lines (required)");
   cl.Flag("json", "print one JSON object per payment per line");
   cl.Value("profile", "NAME", "CSV column profile for CSV bank exports (default generic)");
+  cl.Value("schemes", "LIST",
+           "check-digit schemes of the creditor's agreements, comma-separated (kid_mod10, "
+           "kid_mod11, se_ocr, se_ocr_length, fi_reference, rf, fik_payment_id); default: any");
   if (std::optional<int> exit = cl.Parse(args)) return *exit;
   if (!cl.Has("invoices")) return cl.UsageError("--invoices LEDGER is required");
   if (cl.positional().empty()) return cl.UsageError("no payment files");
@@ -211,8 +218,19 @@ int RunMatchCommand(const CommandArgs& args) {
       return cl.UsageError("no CSV profile named \"" + options.csv_profile + "\"");
     }
   }
+  matching::MatchOptions match_options;
+  std::string schemes = cl.Get("schemes");
+  for (size_t i = 0; i < schemes.size();) {
+    size_t comma = std::min(schemes.find(',', i), schemes.size());
+    std::string name = schemes.substr(i, comma - i);
+    std::optional<refs::ReferenceKind> kind = refs::ReferenceKindFromName(name);
+    if (!kind) return cl.UsageError("unknown reference scheme \"" + name + "\"");
+    match_options.reference_schemes.push_back(*kind);
+    i = comma + 1;
+  }
   bool all_ok = true;
-  std::shared_ptr<const matching::Matcher> matcher = LoadLedger(cl.Get("invoices"), &all_ok);
+  std::shared_ptr<const matching::Matcher> matcher =
+      LoadLedger(cl.Get("invoices"), match_options, &all_ok);
   if (!matcher) return cli::kExitSomeFailed;
   matching::AllocationRun run(matcher);
   for (const std::string& path : cl.positional()) {

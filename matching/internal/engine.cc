@@ -159,7 +159,7 @@ void Engine::GatherReferences() {
       hits_.clear();
       source_.ByReference(key, hits_);
       bool settled = false;
-      bool checked = CheckDigitValid(key);
+      bool checked = CheckDigitValid(key, options_.reference_schemes);
       for (uint32_t idx : hits_) {
         if (ledger_.refs[idx] != key) continue;
         Add(idx, checked ? kEvExact : kEvExactUnchecked, key);

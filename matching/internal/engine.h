@@ -78,8 +78,9 @@ std::string NameKey(std::string_view name);
 bool NamesMatch(std::string_view a, std::string_view b);
 // The same on name keys (NameKey output), without allocating.
 bool NameKeysMatch(std::string_view a, std::string_view b);
-// Any check-digit scheme of refs::ClassifyReference holds (fast path for digit strings).
-bool CheckDigitValid(std::string_view compact);
+// A check-digit scheme of `schemes` holds for the compact reference; with no schemes, any
+// scheme refs::ClassifyReference knows (fast path for digit strings).
+bool CheckDigitValid(std::string_view compact, const std::vector<refs::ReferenceKind>& schemes);
 
 // The keys a structured reference is looked up by: a FIK line's payment id, the compact
 // reference, and for a list ("657866 658765 657767", "801266,801365") each item. At most 16,

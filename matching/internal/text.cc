@@ -163,7 +163,15 @@ bool TextKeyEquals(std::string_view raw, std::string_view key) {
   return true;
 }
 
-bool CheckDigitValid(std::string_view s) {
+bool CheckDigitValid(std::string_view s, const std::vector<refs::ReferenceKind>& schemes) {
+  if (!schemes.empty()) {
+    for (const refs::ReferenceMatch& m : refs::ClassifyReference(s)) {
+      if (m.valid && std::find(schemes.begin(), schemes.end(), m.kind) != schemes.end()) {
+        return true;
+      }
+    }
+    return false;
+  }
   if (AllDigits(s)) {
     return refs::IsLuhnValid(s) || refs::IsMod11Valid(s, true) ||
            refs::IsFinnishReferenceValid(s);

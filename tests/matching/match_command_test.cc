@@ -109,6 +109,14 @@ TEST_F(MatchCommand, SameFileTwiceIsNotAppliedTwice) {
   EXPECT_EQ(duplicates, 7u);
 }
 
+TEST_F(MatchCommand, SchemesOption) {
+  PurrRun run = RunPurr({"match", "--json", "--schemes", "kid_mod11,rf", "--invoices", kLedger,
+                         kBgMax});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  // 655969 is a Luhn OCR reference, not valid under the schemes given.
+  EXPECT_NE(run.out.find("exact_reference_unchecked"), std::string::npos);
+}
+
 TEST_F(MatchCommand, PlainLinePerPayment) {
   PurrRun run = RunPurr({"match", "--invoices", kLedger, kBgMax});
   EXPECT_EQ(run.exit_code, 0);
@@ -127,6 +135,7 @@ TEST_F(MatchCommand, UsageErrorsExitTwo) {
   EXPECT_EQ(RunPurr({"match", kBgMax}).exit_code, 2);
   EXPECT_EQ(RunPurr({"match", "--invoices", kLedger}).exit_code, 2);
   EXPECT_EQ(RunPurr({"match-eval", "--payments", "x"}).exit_code, 2);
+  EXPECT_EQ(RunPurr({"match", "--schemes", "kid", "--invoices", kLedger, kBgMax}).exit_code, 2);
 }
 
 TEST_F(MatchCommand, MissingFilesExitOne) {

@@ -116,6 +116,16 @@ TEST_F(MatcherTest, ExactReferenceWithoutValidCheckDigitScoresLower) {
   ExpectAuto(r, "1001", 50000);  // 55 + 25 = 80
 }
 
+TEST_F(MatcherTest, CreditorSchemesDecideWhatCountsAsChecked) {
+  Open("1001", "12344", 50000);  // MOD10-valid, not MOD11-valid
+  options_.reference_schemes = {refs::ReferenceKind::kKidMod11};
+  MatchResult r = Match(Pay(50000, {"12344"}));
+  EXPECT_TRUE(CandidateHas(r, "1001", ReasonCode::kExactReferenceUnchecked));
+  options_.reference_schemes = {refs::ReferenceKind::kKidMod10};
+  matcher_.reset();
+  EXPECT_TRUE(CandidateHas(Match(Pay(50000, {"12344"})), "1001", ReasonCode::kExactReference));
+}
+
 TEST_F(MatcherTest, PartialPaymentFromTheCustomerIsAppliedRestStaysOpen) {
   Open("1001", "12344", 50000);
   MatchResult r = Match(FromOla(Pay(20000, {"12344"})));

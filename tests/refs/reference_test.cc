@@ -246,6 +246,11 @@ TEST(ClassifyReferenceTest, RfIbanFikAccount) {
 TEST(ReferenceKindNameTest, StableNames) {
   EXPECT_EQ(ReferenceKindName(ReferenceKind::kKidMod10), "kid_mod10");
   EXPECT_EQ(ReferenceKindName(ReferenceKind::kRf), "rf");
+  for (int k = 0; k <= static_cast<int>(ReferenceKind::kNorwegianAccount); ++k) {
+    auto kind = static_cast<ReferenceKind>(k);
+    EXPECT_EQ(ReferenceKindFromName(ReferenceKindName(kind)), kind);
+  }
+  EXPECT_FALSE(ReferenceKindFromName("kid").has_value());
 }
 
 }  // namespace
