@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "bank/bank.h"
@@ -106,6 +107,9 @@ struct CamtStreamParser::Impl {
   size_t strd_first_ref = 0;
   std::string strd_type, strd_amount, strd_ccy;
   internal::OccurrenceCounter occurrences;
+  // How often each TxDtls AcctSvcrRef occurs in the current entry (counted once per entry, so
+  // a batch of thousands of parts stays linear).
+  std::unordered_map<std::string, int> tx_ref_counts;
 
   Status FeedExpat(std::string_view chunk, bool final);
 
@@ -375,6 +379,10 @@ void CamtStreamParser::Impl::OnTxField(const std::string& rel, const std::string
 
 void CamtStreamParser::Impl::FinishEntry() {
   const EntryData& e = entry;
+  tx_ref_counts.clear();
+  for (const TxData& tx : e.txs) {
+    if (!tx.acct_svcr_ref.empty()) ++tx_ref_counts[tx.acct_svcr_ref];
+  }
   std::string where = EntryPosition(e);
   Result<Money> amount = ParseCamtAmount(e.amount_text, e.amount_ccy);
   if (!amount.ok() || (!entries_currency.empty() && entries_currency != amount->currency) ||
@@ -526,10 +534,7 @@ std::string CamtStreamParser::Impl::PaymentId(const EntryData& e, const TxData* 
   // same entry without details (camt.053) share their identity.
   std::string tx_number = tx != nullptr && tx_count > 1 ? std::to_string(tx->number) : "";
   if (tx != nullptr && !tx->acct_svcr_ref.empty() && tx_count > 0) {
-    bool unique_in_entry = true;
-    for (const TxData& other : e.txs) {
-      if (&other != tx && other.acct_svcr_ref == tx->acct_svcr_ref) unique_in_entry = false;
-    }
+    bool unique_in_entry = tx_ref_counts[tx->acct_svcr_ref] == 1;
     return MakePaymentId("camt", {account, "tx", tx->acct_svcr_ref,
                                   unique_in_entry ? "" : tx_number});
   }

@@ -1,6 +1,7 @@
 // camt.053/054 field mapping, amounts, batches and the streaming interface.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 #include "bank/bank.h"
@@ -96,6 +97,19 @@ TEST(Camt, SplitsABatchOnlyWhenTheAmountsAddUp) {
   EXPECT_EQ(whole.transactions[0].references, (std::vector<std::string>{"11", "22"}));
   ASSERT_EQ(whole.diagnostics.size(), 1u);
   EXPECT_EQ(whole.diagnostics[0].severity, Diagnostic::Severity::kWarning);
+}
+
+TEST(Camt, LargeBatchSplitsIntoDistinctIds) {
+  std::string parts;
+  for (int i = 0; i < 5000; ++i) {
+    parts += TxDtls("<Refs><AcctSvcrRef>P" + std::to_string(i) + "</AcctSvcrRef></Refs>"
+                    "<Amt Ccy=\"NOK\">1.00</Amt>");
+  }
+  ParseResult r = Parse(Camt054(Entry("5000.00", "NOK", parts)));
+  ASSERT_EQ(r.transactions.size(), 5000u) << r.file_status.ToString();
+  std::set<std::string> ids;
+  for (const Transaction& t : r.transactions) ids.insert(t.payment_id);
+  EXPECT_EQ(ids.size(), 5000u);
 }
 
 TEST(Camt, ReversalAndDebit) {
