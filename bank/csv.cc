@@ -177,13 +177,14 @@ struct Columns {
       text, payer_name, payer_account, bank_reference, end_to_end_id, account;
 };
 
-std::vector<size_t> Find(const std::vector<std::string>& header,
+// `folded_header` holds the header names through FoldHeader.
+std::vector<size_t> Find(const std::vector<std::string>& folded_header,
                          const std::vector<std::string>& names) {
   std::vector<size_t> found;
   for (const std::string& name : names) {
     std::string want = FoldHeader(name);
-    for (size_t i = 0; i < header.size(); ++i) {
-      if (FoldHeader(header[i]) == want &&
+    for (size_t i = 0; i < folded_header.size(); ++i) {
+      if (folded_header[i] == want &&
           std::find(found.begin(), found.end(), i) == found.end()) {
         found.push_back(i);
       }
@@ -243,8 +244,10 @@ Status CsvReader::MapHeader(const std::vector<std::string>& header) {
       {&CsvProfile::bank_reference, &Columns::bank_reference},
       {&CsvProfile::end_to_end_id, &Columns::end_to_end_id},
       {&CsvProfile::account, &Columns::account}};
+  std::vector<std::string> folded;
+  for (const std::string& name : header) folded.push_back(FoldHeader(name));
   for (const auto& [names_in_profile, columns] : kFields) {
-    cols_.*columns = Find(header, p_.*names_in_profile);
+    cols_.*columns = Find(folded, p_.*names_in_profile);
   }
   const Columns& c = cols_;
   auto names = [](const std::vector<std::string>& v) {
