@@ -1,30 +1,39 @@
-// Entity extraction from letter text: payment references, invoice and case numbers,
-// amounts, dates, identity numbers, bank accounts, contact details and a new postal address,
-// each with its byte span in the text and, for anything with a check digit, whether it holds.
+// Entity extraction from letter text: payment references, invoice and case
+// numbers, amounts, dates, identity numbers, bank accounts, contact details and
+// a new postal address, each with its byte span in the text and, for anything
+// with a check digit, whether it holds.
 //
-// Types (stable strings, used in JSON; see docs/extract.md for notations and validity rules):
-//   kid             Norwegian KID; valid = MOD10 or MOD11 check (detail "mod10"/"mod11"/"mod10+mod11")
-//   ocr_reference   Swedish OCR-referens; valid = Luhn (detail "luhn" or "luhn+length")
-//   fi_payment      Danish FI line "+71<...+creditor<" and +73/+75/+01/+04/+15; value = the
+// Types (stable strings, used in JSON; see docs/extract.md for notations and
+// validity rules):
+//   kid             Norwegian KID; valid = MOD10 or MOD11 check (detail
+//   "mod10"/"mod11"/"mod10+mod11") ocr_reference   Swedish OCR-referens; valid
+//   = Luhn (detail "luhn" or "luhn+length") fi_payment      Danish FI line
+//   "+71<...+creditor<" and +73/+75/+01/+04/+15; value = the
 //                   normalised line (refs::FormatFikLine form)
-//   rf_reference    ISO 11649 creditor reference; value compact ("RF18539007547034")
-//   invoice_number  value as written after its label (blanks removed)
-//   case_number     value as written after its label (blanks removed)
-//   amount          value = integer minor units as a decimal string ("124950"), detail = ISO
-//                   currency code ("NOK"); for a bare "kr", ",-" or ":-" the currency comes
-//                   from ExtractOptions::default_currency or is inferred from the text
-//   date            value = ISO "YYYY-MM-DD"; ambiguous or impossible dates are not emitted
-//   national_id     NO fødselsnummer/D-nummer (mod11), SE personnummer/samordningsnummer
-//                   (Luhn), DK CPR (date plausibility; detail says "date" — the mod11 check
-//                   is not required since 2007). value = the digits as written, compacted.
-//   bank_account    NO 11-digit (mod11), SE clearing+account, DK reg.nr+konto, IBAN (mod97)
-//   email, phone    phone value is compact ("+4791234567" or "91234567")
-//   postal_address  a new address after "ny adresse", "flyttat till", "new address", ...;
+//   rf_reference    ISO 11649 creditor reference; value compact
+//   ("RF18539007547034") invoice_number  value as written after its label
+//   (blanks removed) case_number     value as written after its label (blanks
+//   removed) amount          value = integer minor units as a decimal string
+//   ("124950"), detail = ISO
+//                   currency code ("NOK"); for a bare "kr", ",-" or ":-" the
+//                   currency comes from ExtractOptions::default_currency or is
+//                   inferred from the text
+//   date            value = ISO "YYYY-MM-DD"; ambiguous or impossible dates are
+//   not emitted national_id     NO fødselsnummer/D-nummer (mod11), SE
+//   personnummer/samordningsnummer
+//                   (Luhn), DK CPR (date plausibility; detail says "date" — the
+//                   mod11 check is not required since 2007). value = the digits
+//                   as written, compacted.
+//   bank_account    NO 11-digit (mod11), SE clearing+account, DK reg.nr+konto,
+//   IBAN (mod97) email, phone    phone value is compact ("+4791234567" or
+//   "91234567") postal_address  a new address after "ny adresse", "flyttat
+//   till", "new address", ...;
 //                   value "Storgata 5, 0155 Oslo"
 //
-// Thread safety: ExtractEntities and the masking helpers are pure functions. The compiled
-// patterns are built once (on first use, thread-safely) and shared read-only by all threads.
-// Cost: a 2 KB letter takes well under 200 µs on one core (bench/extract prints the figure).
+// Thread safety: ExtractEntities and the masking helpers are pure functions.
+// The compiled patterns are built once (on first use, thread-safely) and shared
+// read-only by all threads. Cost: a 2 KB letter takes well under 200 µs on one
+// core (bench/extract prints the figure).
 #ifndef PURR_EXTRACT_ENTITIES_H_
 #define PURR_EXTRACT_ENTITIES_H_
 
@@ -53,65 +62,79 @@ inline constexpr std::string_view kPostalAddress = "postal_address";
 struct Entity {
   std::string type;   // one of the k* names above
   std::string value;  // normalised value (see the type list above)
-  // For references, identity numbers and accounts: the check (or date plausibility) holds.
-  // For the other types: the value parsed cleanly (true for everything emitted, except an
-  // invalid-looking candidate a caller may still want to see, e.g. an amount "1,249" in a
-  // letter without a currency context is not emitted at all).
+  // For references, identity numbers and accounts: the check (or date
+  // plausibility) holds. For the other types: the value parsed cleanly (true
+  // for everything emitted, except an invalid-looking candidate a caller may
+  // still want to see, e.g. an amount "1,249" in a letter without a currency
+  // context is not emitted at all).
   bool valid = false;
-  size_t start = 0;  // byte offsets into the text given: text.substr(start, end - start)
-  size_t end = 0;    // is what was matched (label excluded for labelled values)
-  std::string detail;  // algorithm ("mod11", "luhn+length"), currency code, country ("NO"),
-                       // or the scheme ("fodselsnummer", "d_nummer", "cpr:date", "iban")
+  size_t start =
+      0;  // byte offsets into the text given: text.substr(start, end - start)
+  size_t end = 0;  // is what was matched (label excluded for labelled values)
+  std::string detail;  // algorithm ("mod11", "luhn+length"), currency code,
+                       // country ("NO"), or the scheme ("fodselsnummer",
+                       // "d_nummer", "cpr:date", "iban")
 };
 
 struct ExtractOptions {
-  // Extra RE2 patterns for invoice and case numbers, each with exactly one capturing group
-  // that holds the number (e.g. R"((?i)\bordre\s*nr\.?\s*[:#]?\s*([A-Z0-9-]{3,20}))"). They are
-  // tried in addition to the defaults for the labels used in the corpus ("fakturanr",
-  // "fakturanummer", "invoice no", "saksnr", "ärendenr", "sagsnr", "case no", "referanse",
-  // ...). A pattern RE2 rejects is skipped; ValidatePatterns below reports it. Compiled
-  // patterns are cached per distinct pattern string (shared, thread-safe).
+  // Extra RE2 patterns for invoice and case numbers, each with exactly one
+  // capturing group that holds the number (e.g.
+  // R"((?i)\bordre\s*nr\.?\s*[:#]?\s*([A-Z0-9-]{3,20}))"). They are tried in
+  // addition to the defaults for the labels used in the corpus ("fakturanr",
+  // "fakturanummer", "invoice no", "saksnr", "ärendenr", "sagsnr", "case no",
+  // "referanse",
+  // ...). A pattern RE2 rejects is skipped; ValidatePatterns below reports it.
+  // Compiled patterns are cached per distinct pattern string (shared,
+  // thread-safe).
   std::vector<std::string> invoice_patterns;
   std::vector<std::string> case_patterns;
   bool use_default_patterns = true;
 
-  // Currency for "kr", ",-" and ":-" amounts without a code: "NOK", "SEK" or "DKK". Empty =
-  // infer from the text (Swedish ":-"/"kronor" -> SEK, Danish words -> DKK, else NOK).
+  // Currency for "kr", ",-" and ":-" amounts without a code: "NOK", "SEK" or
+  // "DKK". Empty = infer from the text (Swedish ":-"/"kronor" -> SEK, Danish
+  // words -> DKK, else NOK).
   std::string default_currency;
 
-  // Language hint ("nb", "nn", "sv", "da", "en" or empty): breaks ties for "kr" and for
-  // numeric dates such as 3/4/25 (en: month first only when "en-US" given; default day first).
+  // Language hint ("nb", "nn", "sv", "da", "en" or empty): breaks ties for "kr"
+  // and for numeric dates such as 3/4/25 (en: month first only when "en-US"
+  // given; default day first).
   std::string language;
 
-  // Year assumed for dates written without one ("den 3. mars"); 0 = emit no such dates.
-  // The caller passes the receipt year (classify has it; extraction never reads a clock).
+  // Year assumed for dates written without one ("den 3. mars"); 0 = emit no
+  // such dates. The caller passes the receipt year (classify has it; extraction
+  // never reads a clock).
   int default_year = 0;
 
-  // Text longer than this is cut (entities only from the first max_bytes); protects the
-  // 2,000 letters/s budget against a 20 MB file.
+  // Text longer than this is cut (entities only from the first max_bytes);
+  // protects the 2,000 letters/s budget against a 20 MB file.
   size_t max_bytes = 1 << 20;
 };
 
-// Every entity found in `text`, ordered by start offset. Overlaps are resolved: a span is
-// reported once, under the most specific type (a labelled KID is not also a phone number, a
-// date is not also an amount). Invalid references are kept with valid = false.
-// Never fails: any bytes (invalid UTF-8 included) give some, possibly empty, result.
-std::vector<Entity> ExtractEntities(std::string_view text, const ExtractOptions& options = {});
+// Every entity found in `text`, ordered by start offset. Overlaps are resolved:
+// a span is reported once, under the most specific type (a labelled KID is not
+// also a phone number, a date is not also an amount). Invalid references are
+// kept with valid = false. Never fails: any bytes (invalid UTF-8 included) give
+// some, possibly empty, result.
+std::vector<Entity> ExtractEntities(std::string_view text,
+                                    const ExtractOptions& options = {});
 
-// Empty when every pattern compiles and has exactly one capturing group; otherwise one
-// message per bad pattern ("invoice_patterns[2]: missing ): ...").
+// Empty when every pattern compiles and has exactly one capturing group;
+// otherwise one message per bad pattern ("invoice_patterns[2]: missing ):
+// ...").
 std::vector<std::string> ValidatePatterns(const ExtractOptions& options);
 
-// True for the types that identify a person or an account (national_id, bank_account) and
-// must never be logged unmasked.
+// True for the types that identify a person or an account (national_id,
+// bank_account) and must never be logged unmasked.
 bool IsSensitive(std::string_view type);
 
-// The entity's value fit for a log line: sensitive types keep only their last 2 (national
-// IDs) or 4 (accounts) digits ("*******7947"); other types are returned as they are.
+// The entity's value fit for a log line: sensitive types keep only their last 2
+// (national IDs) or 4 (accounts) digits ("*******7947"); other types are
+// returned as they are.
 std::string Mask(const Entity& entity);
 
-// `text` with every national_id and bank_account occurrence masked in place (same byte
-// length per masked span: digits become '*', separators kept), for logging a letter excerpt.
+// `text` with every national_id and bank_account occurrence masked in place
+// (same byte length per masked span: digits become '*', separators kept), for
+// logging a letter excerpt.
 std::string MaskSensitive(std::string_view text);
 
 }  // namespace purr::extract
