@@ -96,9 +96,10 @@ std::optional<std::string> BuildInvoice(const Row& row, Invoice& inv) {
   inv.case_number = get(kCase);
   inv.reference = get(kReference);
   std::string_view amount = get(kAmount);
-  if (amount.size() > 18 || amount.find_first_not_of("0123456789") != std::string_view::npos) {
+  // 15 digits (below 10^15 minor units) keep every sum of a few balances far from overflow.
+  if (amount.size() > 15 || amount.find_first_not_of("0123456789") != std::string_view::npos) {
     return "amount_minor '" + std::string(amount.substr(0, 40)) +
-           "' is not a non-negative integer of at most 18 digits";
+           "' is not a non-negative integer of at most 15 digits";
   }
   inv.amount_minor = std::stoll(std::string(amount));
   std::string currency(get(kCurrency));

@@ -29,7 +29,7 @@ struct Invoice {
   std::string customer;       // customer number
   std::string case_number;    // column "case"; may be empty
   std::string reference;      // KID / OCR / RF / FIK payment id as issued; may be empty
-  int64_t amount_minor = 0;   // amount still due, minor units, >= 0
+  int64_t amount_minor = 0;   // amount still due, minor units, 0 <= amount < 10^15
   std::string currency;       // ISO 4217, upper case
   std::string due_date;       // YYYY-MM-DD or empty
   InvoiceStatus status = InvoiceStatus::kOpen;

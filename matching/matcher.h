@@ -200,7 +200,8 @@ class Matcher {
  public:
   // Builds the indexes (reference, leading-zero-stripped reference, deletion neighbourhood,
   // invoice number, case number, customer, payer account, payer name). O(n log n).
-  // REQUIRES: invoice numbers unique (ParseLedger guarantees it).
+  // REQUIRES: invoice numbers unique and 0 <= amount_minor < 10^15 (ParseLedger guarantees
+  // both), so that sums of balances cannot overflow.
   static std::shared_ptr<const Matcher> Build(std::vector<Invoice> invoices,
                                               MatchOptions options = {});
   ~Matcher();

@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   for (const auto& inv : ledger->invoices) {
     if (inv.invoice.empty() || inv.customer.empty() || inv.amount_minor < 0 ||
-        inv.currency.size() != 3) {
+        inv.amount_minor >= 1000000000000000 || inv.currency.size() != 3) {
       std::abort();
     }
   }

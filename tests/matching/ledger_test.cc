@@ -75,7 +75,7 @@ struct BadRow {
 constexpr BadRow kBadRows[] = {
     {"1,K1,,,12a,NOK,,,,,", "amount_minor"},
     {"1,K1,,,-5,NOK,,,,,", "amount_minor"},
-    {"1,K1,,,1234567890123456789,NOK,,,,,", "amount_minor"},
+    {"1,K1,,,1234567890123456,NOK,,,,,", "at most 15 digits"},
     {"1,K1,,,5,NO,,,,,", "currency"},
     {"1,K1,,,5,NOK,2026-02-30,,,,", "due_date"},
     {"1,K1,,,5,NOK,15.03.2026,,,,", "due_date"},
