@@ -20,6 +20,9 @@ int RunOcrCommand(const CommandArgs& args);
 int RunPaymentsCommand(const CommandArgs& args);
 int RunMatchCommand(const CommandArgs& args);
 int RunMatchEvalCommand(const CommandArgs& args);
+int RunClassifyCommand(const CommandArgs& args);
+int RunTrainCommand(const CommandArgs& args);
+int RunEvalCommand(const CommandArgs& args);
 
 }  // namespace purr
 

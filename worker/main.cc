@@ -20,6 +20,14 @@ constexpr purr::CommandSpec kCommands[] = {
      purr::RunMatchCommand},
     {"match-eval", "measure matching on a generated scenario with known truth",
      purr::RunMatchEvalCommand},
+#ifdef PURR_HAVE_CLASSIFY
+    {"classify", "classify debtors' letters (classes, legal halt, deadline, entities, reasons)",
+     purr::RunClassifyCommand},
+    {"train", "train the letter classification model from labelled letters",
+     purr::RunTrainCommand},
+    {"eval", "measure letter classification against labelled letters",
+     purr::RunEvalCommand},
+#endif
 };
 
 void PrintUsage(std::ostream& out) {

@@ -1,0 +1,128 @@
+#include "classify/evaluation.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace purr::classify {
+namespace {
+
+bool Contains(const std::vector<Class>& v, Class c) {
+  return std::find(v.begin(), v.end(), c) != v.end();
+}
+
+void AddConfusion(const EvalItem& item, Metrics* m) {
+  constexpr size_t kNothing = kClassCount;
+  std::vector<Class> wrong;
+  for (Class p : item.predicted) {
+    if (!Contains(item.expected, p)) wrong.push_back(p);
+  }
+  for (Class e : item.expected) {
+    size_t row = static_cast<size_t>(e);
+    if (Contains(item.predicted, e)) {
+      ++m->confusion[row][row];
+    } else if (wrong.empty()) {
+      ++m->confusion[row][kNothing];
+    } else {
+      for (Class p : wrong) ++m->confusion[row][static_cast<size_t>(p)];
+    }
+  }
+  bool all_found = std::all_of(item.expected.begin(), item.expected.end(),
+                               [&](Class e) { return Contains(item.predicted, e); });
+  if (all_found) {
+    for (Class p : wrong) ++m->confusion[kNothing][static_cast<size_t>(p)];
+  }
+}
+
+std::string Fixed(double v, int digits = 3) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+std::string Pad(std::string s, size_t width) {
+  while (s.size() < width) s.insert(s.begin(), ' ');
+  return s;
+}
+
+}  // namespace
+
+Metrics Evaluate(const std::vector<EvalItem>& items) {
+  Metrics m;
+  m.letters = static_cast<int>(items.size());
+  for (const EvalItem& item : items) {
+    for (Class c : kAllClasses) {
+      bool e = Contains(item.expected, c), p = Contains(item.predicted, c);
+      ClassScore& s = m.classes[static_cast<size_t>(c)];
+      s.tp += e && p;
+      s.fp += !e && p;
+      s.fn += e && !p;
+    }
+    AddConfusion(item, &m);
+    if (item.expected_legal == LegalCategory::kHalt) {
+      ++m.halt_letters;
+      if (item.predicted_legal == LegalCategory::kHalt) {
+        ++m.halt_found;
+      } else {
+        m.halt_missed.push_back(item.name);
+      }
+    } else if (item.predicted_legal == LegalCategory::kHalt) {
+      ++m.halt_predicted_wrongly;
+    }
+    if (item.expected_language == item.predicted_language) {
+      ++m.language_correct;
+    } else {
+      m.language_wrong.push_back(item.name + ": " + LanguageCode(item.expected_language) + " -> " +
+                                 LanguageCode(item.predicted_language));
+    }
+    m.needs_human += item.needs_human;
+  }
+  int with_support = 0;
+  double f1_sum = 0;
+  for (ClassScore& s : m.classes) {
+    s.precision = s.tp + s.fp > 0 ? static_cast<double>(s.tp) / (s.tp + s.fp) : 0;
+    s.recall = s.tp + s.fn > 0 ? static_cast<double>(s.tp) / (s.tp + s.fn) : 0;
+    s.f1 = s.precision + s.recall > 0 ? 2 * s.precision * s.recall / (s.precision + s.recall) : 0;
+    if (s.support() > 0) {
+      ++with_support;
+      f1_sum += s.f1;
+    }
+  }
+  m.macro_f1 = with_support > 0 ? f1_sum / with_support : 0;
+  m.halt_recall = m.halt_letters > 0 ? static_cast<double>(m.halt_found) / m.halt_letters : 1;
+  m.language_accuracy = m.letters > 0 ? static_cast<double>(m.language_correct) / m.letters : 0;
+  return m;
+}
+
+std::string FormatMetrics(const Metrics& m) {
+  std::string out = "letters: " + std::to_string(m.letters) + "\n\n";
+  out += "class                 support  precision  recall     F1\n";
+  for (Class c : kAllClasses) {
+    const ClassScore& s = m.classes[static_cast<size_t>(c)];
+    std::string name = ClassName(c);
+    name.resize(20, ' ');
+    out += name + Pad(std::to_string(s.support()), 9) + Pad(Fixed(s.precision), 11) +
+           Pad(Fixed(s.recall), 8) + Pad(Fixed(s.f1), 7) + "\n";
+  }
+  out += "\nmacro-F1: " + Fixed(m.macro_f1) + "\n";
+  out += "legal-halt recall: " + Fixed(m.halt_recall) + " (" + std::to_string(m.halt_found) + "/" +
+         std::to_string(m.halt_letters) + "), non-halt letters called halt: " +
+         std::to_string(m.halt_predicted_wrongly) + "\n";
+  for (const auto& name : m.halt_missed) out += "  missed halt: " + name + "\n";
+  out += "language accuracy: " + Fixed(m.language_accuracy) + " (" +
+         std::to_string(m.language_correct) + "/" + std::to_string(m.letters) + ")\n";
+  for (const auto& wrong : m.language_wrong) out += "  language: " + wrong + "\n";
+  out += "needs_human: " + std::to_string(m.needs_human) + "\n";
+  out += "\nconfusion (row: expected, column: predicted; '-' nothing)\n      ";
+  for (int c = 0; c <= kClassCount; ++c) out += Pad(c == kClassCount ? "-" : std::to_string(c), 4);
+  out += "\n";
+  for (int r = 0; r <= kClassCount; ++r) {
+    out += Pad(r == kClassCount ? "-" : std::to_string(r), 4) + "  ";
+    for (int c = 0; c <= kClassCount; ++c) {
+      out += Pad(std::to_string(m.confusion[static_cast<size_t>(r)][static_cast<size_t>(c)]), 4);
+    }
+    out += r < kClassCount ? std::string("  ") + ClassName(static_cast<Class>(r)) + "\n" : "  (nothing)\n";
+  }
+  return out;
+}
+
+}  // namespace purr::classify

@@ -1,0 +1,52 @@
+// Scoring a classifier against labelled letters: per-class precision, recall and F1,
+// macro-F1, a multi-label confusion matrix, legal-halt recall and language accuracy.
+// Pure; used by `purr eval` and the accuracy tests.
+#ifndef PURR_CLASSIFY_EVALUATION_H_
+#define PURR_CLASSIFY_EVALUATION_H_
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "classify/classify.h"
+
+namespace purr::classify {
+
+struct EvalItem {
+  std::string name;
+  std::vector<Class> expected, predicted;
+  LegalCategory expected_legal = LegalCategory::kNone, predicted_legal = LegalCategory::kNone;
+  Language expected_language = Language::kUnknown, predicted_language = Language::kUnknown;
+  bool needs_human = false;
+};
+
+struct ClassScore {
+  int tp = 0, fp = 0, fn = 0;
+  double precision = 0, recall = 0, f1 = 0;
+  int support() const { return tp + fn; }
+};
+
+struct Metrics {
+  int letters = 0;
+  std::array<ClassScore, kClassCount> classes;
+  double macro_f1 = 0;  // over the classes with support
+  // Row: expected class; column: predicted class; index kClassCount is "nothing".
+  std::array<std::array<int, kClassCount + 1>, kClassCount + 1> confusion{};
+  int halt_letters = 0, halt_found = 0;
+  double halt_recall = 1;
+  int halt_predicted_wrongly = 0;  // letters called halt whose label is not halt
+  int language_correct = 0;
+  double language_accuracy = 0;
+  int needs_human = 0;
+  std::vector<std::string> halt_missed;      // names of halt letters not called halt
+  std::vector<std::string> language_wrong;   // "name: expected -> predicted"
+};
+
+Metrics Evaluate(const std::vector<EvalItem>& items);
+
+// A plain-text report of the metrics (the body of `purr eval`'s output).
+std::string FormatMetrics(const Metrics& metrics);
+
+}  // namespace purr::classify
+
+#endif  // PURR_CLASSIFY_EVALUATION_H_

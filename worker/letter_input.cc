@@ -1,0 +1,205 @@
+#include "worker/letter_input.h"
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace purr {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool IsValidUtf8(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2, cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3, cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+// Windows-1252 0x80-0x9F; the rest of the upper half is Latin-1.
+constexpr char16_t kCp1252[32] = {
+    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+
+void AppendUtf8(char32_t c, std::string* out) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+bool LooksBinary(const std::string& bytes) {
+  size_t sample = std::min<size_t>(bytes.size(), 64 * 1024);
+  size_t control = 0;
+  for (size_t i = 0; i < sample; ++i) {
+    unsigned char c = static_cast<unsigned char>(bytes[i]);
+    if (c == 0) return true;
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') ++control;
+  }
+  return control * 20 > sample;  // over 5% control characters
+}
+
+bool LooksLikeEmail(const std::string& path, const std::string& bytes) {
+  if (fs::path(path).extension() == ".eml") return true;
+  static const char* kHeaders[] = {"Return-Path:", "Received:", "MIME-Version:", "Message-ID:",
+                                   "Delivered-To:", "X-"};
+  for (const char* header : kHeaders) {
+    if (bytes.rfind(header, 0) == 0) return true;
+  }
+  return false;
+}
+
+Result<std::string> ReadAll(const std::string& path, int64_t limit) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return Status::InvalidInput(path + ": is a folder");
+  uintmax_t size = fs::file_size(path, ec);
+  if (ec) return Status::IoError(path + ": " + ec.message());
+  if (static_cast<int64_t>(size) > limit) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, ": %.1f MB is over the %.1f MB limit for a letter",
+                  static_cast<double>(size) / 1e6, static_cast<double>(limit) / 1e6);
+    return Status::LimitExceeded(path + buf);
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError(path + ": cannot open");
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace
+
+Result<std::string> DecodeText(const std::string& bytes, bool* converted) {
+  *converted = false;
+  if (LooksBinary(bytes)) return Status::InvalidInput("binary data, not text, an image or a PDF");
+  if (IsValidUtf8(bytes)) return bytes;
+  *converted = true;
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 8);
+  for (unsigned char c : bytes) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      AppendUtf8(c < 0xA0 ? kCp1252[c - 0x80] : c, &out);
+    }
+  }
+  return out;
+}
+
+LetterReader::LetterReader(LetterReaderOptions options) : options_(std::move(options)) {}
+LetterReader::~LetterReader() = default;
+
+Result<std::string> LetterReader::Ocr(const ocr::Document& doc, std::vector<std::string>* warnings) {
+  if (!engine_) {
+    Result<std::unique_ptr<ocr::Engine>> engine = ocr::Engine::Create(ocr::EngineOptions());
+    if (!engine.ok()) return engine.status();
+    engine_ = std::move(*engine);
+  }
+  std::string text;
+  int failed = 0;
+  for (int page = 1; page <= doc.page_count(); ++page) {
+    ocr::PageResult result = engine_->RecognizePage(doc, page);
+    if (!result.status.ok()) {
+      ++failed;
+      warnings->push_back(result.status.message());
+      continue;
+    }
+    if (!text.empty()) text += "\n\n";
+    text += result.text;
+  }
+  if (failed == doc.page_count()) {
+    return Status::InvalidInput(doc.path() + ": no page could be read");
+  }
+  return text;
+}
+
+Result<std::string> LetterReader::OcrBytes(const std::string& bytes, const std::string& name,
+                                           std::vector<std::string>* warnings) {
+  // ocr::Document reads from a path: attachments go through a private temporary file.
+  std::string dir = fs::temp_directory_path().string();
+  std::string path = dir + "/purr-attachment-" + std::to_string(::getpid()) + "-" +
+                     fs::path(name).filename().string();
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  Result<ocr::Document> doc = ocr::Document::Open(path, options_.ocr_limits);
+  Result<std::string> text = doc.ok() ? Ocr(*doc, warnings) : Result<std::string>(doc.status());
+  std::error_code ec;
+  fs::remove(path, ec);
+  return text;
+}
+
+Result<LetterText> LetterReader::Read(const std::string& path) {
+  Result<ocr::Document> doc = ocr::Document::Open(path, options_.ocr_limits);
+  if (doc.ok()) {
+    LetterText letter{"", "scan", {}};
+    Result<std::string> text = Ocr(*doc, &letter.warnings);
+    if (!text.ok()) return text.status();
+    letter.text = std::move(*text);
+    return letter;
+  }
+  Result<std::string> bytes = ReadAll(path, options_.max_text_bytes);
+  if (!bytes.ok()) return bytes.status();
+  if (bytes->find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
+    return Status::InvalidInput(path + ": empty file");
+  }
+  if (LooksLikeEmail(path, *bytes)) return ReadEmail(path, *bytes);
+  LetterText letter{"", "text", {}};
+  bool converted = false;
+  Result<std::string> text = DecodeText(*bytes, &converted);
+  if (!text.ok()) return text.status().WithContext(path);
+  if (converted) letter.warnings.push_back("not valid UTF-8: read as Windows-1252");
+  letter.text = std::move(*text);
+  return letter;
+}
+
+Result<LetterText> LetterReader::ReadEmail(const std::string& path, const std::string& bytes) {
+  // Until the mail/ module is built, an e-mail is read as text (headers and raw body).
+  LetterText letter{"", "email", {"e-mail read as plain text: MIME parts not decoded"}};
+  bool converted = false;
+  Result<std::string> text = DecodeText(bytes, &converted);
+  if (!text.ok()) return text.status().WithContext(path);
+  letter.text = std::move(*text);
+  return letter;
+}
+
+}  // namespace purr

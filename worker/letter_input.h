@@ -1,0 +1,57 @@
+// Reads one letter file for `purr classify` / `purr eval` as UTF-8 text: plain text (UTF-8,
+// or Windows-1252 when it is not valid UTF-8), anything `purr ocr` reads (found by content,
+// OCR'd page by page), or an e-mail (.eml / RFC 5322 headers; text body, .txt attachments,
+// and image or PDF attachments OCR'd and appended as further pages).
+//
+// Not thread-safe: a LetterReader holds one OCR engine, created on first use.
+#ifndef PURR_WORKER_LETTER_INPUT_H_
+#define PURR_WORKER_LETTER_INPUT_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "ocr/ocr.h"
+
+namespace purr {
+
+struct LetterText {
+  std::string text;
+  std::string kind;  // "text", "scan" or "email"
+  std::vector<std::string> warnings;
+};
+
+struct LetterReaderOptions {
+  int64_t max_text_bytes = 4 << 20;  // larger text files are refused
+  ocr::Limits ocr_limits;
+};
+
+class LetterReader {
+ public:
+  explicit LetterReader(LetterReaderOptions options);
+  ~LetterReader();
+  LetterReader(const LetterReader&) = delete;
+  LetterReader& operator=(const LetterReader&) = delete;
+
+  // Fails for an unreadable, empty, binary (and not image/PDF) or oversized file, with a
+  // message naming the file.
+  Result<LetterText> Read(const std::string& path);
+
+ private:
+  Result<std::string> Ocr(const ocr::Document& doc, std::vector<std::string>* warnings);
+  Result<std::string> OcrBytes(const std::string& bytes, const std::string& name,
+                               std::vector<std::string>* warnings);
+  Result<LetterText> ReadEmail(const std::string& path, const std::string& bytes);
+
+  LetterReaderOptions options_;
+  std::unique_ptr<ocr::Engine> engine_;
+};
+
+// Text bytes as UTF-8: valid UTF-8 is kept; anything else is read as Windows-1252.
+// Fails for binary data (NUL bytes or mostly control characters).
+Result<std::string> DecodeText(const std::string& bytes, bool* converted);
+
+}  // namespace purr
+
+#endif  // PURR_WORKER_LETTER_INPUT_H_
