@@ -23,7 +23,8 @@ const RE2& PrefixRe() {
   static const RE2 re(
       std::string(
           R"((?:\b(?i:(nok|sek|dkk|eur|usd|gbp|chf|isk)|(kr|kroner|kronor)\.?)|(£|€|\$))[ \t]?(?:\x{A0})?)") +
-      std::string(kNum) + std::string(kDash));
+          std::string(kNum) + std::string(kDash),
+      PatternOptions());
   return re;
 }
 
@@ -36,8 +37,9 @@ const RE2& SuffixRe() {
   const std::string currency =
       R"([ \t]?(?:\x{A0})?\b(?i:(nok|sek|dkk|eur|usd|gbp|chf|isk)|(kr|kroner|kronor|kronur|euro|euros|pounds?))\b\.?)";
   static const RE2 re(R"(\b)" + std::string(kNum) +
-                      R"((?:(,-{1,2}|:-|\.-)(?:)" + currency + ")?|" +
-                      currency + ")");
+                          R"((?:(,-{1,2}|:-|\.-)(?:)" + currency + ")?|" +
+                          currency + ")",
+                      PatternOptions());
   return re;
 }
 

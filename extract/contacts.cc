@@ -8,24 +8,18 @@
 namespace purr::extract::internal {
 namespace {
 
-// The address pattern is large; RE2's default 8 MB budget makes its DFA give up
-// (and fall back to the slow NFA) on letters with many candidate streets.
-RE2::Options BigProgramOptions() {
-  RE2::Options o;
-  o.set_max_mem(64 << 20);
-  return o;
-}
-
 const RE2& EmailRe() {
   static const RE2 re(
-      R"(\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b)");
+      R"(\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b)",
+      PatternOptions());
   return re;
 }
 
 // +47 412 55 873, 0046 70-123 45 67, +44 (0)20 7946 0958.
 const RE2& IntlPhoneRe() {
   static const RE2 re(
-      R"((?:\+|\b00)(47|46|45|44|358|354)[ -]?(?:\(0\)[ -]?)?([0-9](?:[ -]?[0-9]){5,11})\b)");
+      R"((?:\+|\b00)(47|46|45|44|358|354)[ -]?(?:\(0\)[ -]?)?([0-9](?:[ -]?[0-9]){5,11})\b)",
+      PatternOptions());
   return re;
 }
 
@@ -34,14 +28,16 @@ const RE2& IntlPhoneRe() {
 // 900123", "020 7946 0958").
 const RE2& NationalPhoneRe() {
   static const RE2 re(
-      R"(\b([2-9][0-9]{2} [0-9]{2} [0-9]{3}|[2-9][0-9](?: [0-9]{2}){3}|0[0-9]{1,4}[ -]?[0-9]{2,4}(?:[ -]?[0-9]{2,4}){1,3})\b)");
+      R"(\b([2-9][0-9]{2} [0-9]{2} [0-9]{3}|[2-9][0-9](?: [0-9]{2}){3}|0[0-9]{1,4}[ -]?[0-9]{2,4}(?:[ -]?[0-9]{2,4}){1,3})\b)",
+      PatternOptions());
   return re;
 }
 
 // A phone label, then a bare run ("tlf 41255873", "mobil: 0701234567").
 const RE2& LabelledPhoneRe() {
   static const RE2 re(
-      R"(\b(?i:tlf|tel|telefon|telefonnummer|mobil|mob|mobilnr|mobile|phone|ring|sms)\.?(?:[ \t]*(?i:nr)\.?)?[ \t]*:?[ \t]*([0-9]{8,11})\b)");
+      R"(\b(?i:tlf|tel|telefon|telefonnummer|mobil|mob|mobilnr|mobile|phone|ring|sms)\.?(?:[ \t]*(?i:nr)\.?)?[ \t]*:?[ \t]*([0-9]{8,11})\b)",
+      PatternOptions());
   return re;
 }
 
@@ -50,7 +46,8 @@ const RE2& LabelledPhoneRe() {
 // after a phrase.
 const RE2& AddressPhraseRe() {
   static const RE2 re(
-      R"((?i:(?:min(?:e)? |mi |my )?(?:nye? |nya |new )?(?:adresse|adressen|adress|address)(?: (?:er|är|blir|is))(?: nu| nå| now)?|ny(?:e|a)? adress(?:e|en)?|new address|flytt(?:et|a|at) til(?:l)?|moved to|adresseændring|adresseendring|adressändring|change of address)[ \t]*[:,-]?\s*)");
+      R"((?i:(?:min(?:e)? |mi |my )?(?:nye? |nya |new )?(?:adresse|adressen|adress|address)(?: (?:er|är|blir|is))(?: nu| nå| now)?|ny(?:e|a)? adress(?:e|en)?|new address|flytt(?:et|a|at) til(?:l)?|moved to|adresseændring|adresseendring|adressändring|change of address)[ \t]*[:,-]?\s*)",
+      PatternOptions());
   return re;
 }
 
@@ -64,7 +61,7 @@ const RE2& AddressBodyRe() {
       R"(((?:[0-9]{1,4}[A-Za-z]?[ \t]\p{Lu}[\p{L}.'-]*(?:[ \t]\p{Lu}[\p{L}.'-]*){0,3})|(?:\p{Lu}[\p{L}.'-]*)(?:[ \t][\p{L}.'-]+){0,4}[ \t][0-9]{1,4}(?:[ \t]?[A-Za-z]\b|[ \t]+[HKLU][0-9]{4})?(?:,?[ \t]*[0-9]{1,2}\.?[ \t]?(?:th|tv|mf|sal|etg|tr)\.?)?))"
       R"([ \t]*,?[ \t]*(?:\r?\n)?[ \t]*)"
       R"(((?:[A-Z]{1,2}-)?(?:[0-9]{3} [0-9]{2}|[0-9]{4,5}))[ \t]+(\p{Lu}[\p{L}-]+(?:[ \t](?:\p{Lu}[\p{L}-]*|(?:i|på|an|am)[ \t]\p{Lu}[\p{L}-]+)){0,2}))",
-      BigProgramOptions());
+      PatternOptions());
   return re;
 }
 

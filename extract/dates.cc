@@ -17,7 +17,8 @@ constexpr std::string_view kMonths =
 
 const RE2& IsoRe() {
   static const RE2 re(
-      R"(\b((?:18|19|20|21)[0-9]{2})-([0-9]{1,2})-([0-9]{1,2})\b)");
+      R"(\b((?:18|19|20|21)[0-9]{2})-([0-9]{1,2})-([0-9]{1,2})\b)",
+      PatternOptions());
   return re;
 }
 
@@ -25,7 +26,8 @@ const RE2& IsoRe() {
 // code).
 const RE2& NumericRe() {
   static const RE2 re(
-      R"(\b([0-9]{1,2})([./-])([0-9]{1,2})([./-])((?:18|19|20|21)?[0-9]{2})\b)");
+      R"(\b([0-9]{1,2})([./-])([0-9]{1,2})([./-])((?:18|19|20|21)?[0-9]{2})\b)",
+      PatternOptions());
   return re;
 }
 
@@ -35,8 +37,9 @@ const RE2& DayMonthRe() {
   static const RE2 re(
       std::string(
           R"(\b([0-9]{1,2})(?:\.|st|nd|rd|th|:e|:a)?[ \t]*(?:of[ \t]+)?(?i:)") +
-      std::string(kMonths) +
-      R"()\b\.?(?:,?[ \t]*((?:18|19|20|21)[0-9]{2})\b)?)");
+          std::string(kMonths) +
+          R"()\b\.?(?:,?[ \t]*((?:18|19|20|21)[0-9]{2})\b)?)",
+      PatternOptions());
   return re;
 }
 
@@ -44,7 +47,8 @@ const RE2& DayMonthRe() {
 const RE2& MonthDayRe() {
   static const RE2 re(
       std::string(R"(\b(?i:)") + std::string(kMonths) +
-      R"()\.?[ \t]+([0-9]{1,2})(?:st|nd|rd|th)?\b(?:,?[ \t]*((?:18|19|20|21)[0-9]{2})\b)?)");
+          R"()\.?[ \t]+([0-9]{1,2})(?:st|nd|rd|th)?\b(?:,?[ \t]*((?:18|19|20|21)[0-9]{2})\b)?)",
+      PatternOptions());
   return re;
 }
 

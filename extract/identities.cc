@@ -34,14 +34,16 @@ const std::vector<std::string_view>& AccountLabels() {
 // 11 digits, as "01019012345", "010190 12345" or the account print
 // "1234.56.78903".
 const RE2& ElevenRe() {
-  static const RE2 re(R"(\b([0-9]{4})([ .]?)([0-9]{2})([ .]?)([0-9]{5})\b)");
+  static const RE2 re(R"(\b([0-9]{4})([ .]?)([0-9]{2})([ .]?)([0-9]{5})\b)",
+                      PatternOptions());
   return re;
 }
 
 // 10 or 12 digits with an optional '-', '+' or blank before the last four: SE
 // and DK.
 const RE2& TenRe() {
-  static const RE2 re(R"(\b(18|19|20)?([0-9]{6})([-+ ]?)([0-9]{4})\b)");
+  static const RE2 re(R"(\b(18|19|20)?([0-9]{6})([-+ ]?)([0-9]{4})\b)",
+                      PatternOptions());
   return re;
 }
 
@@ -49,20 +51,23 @@ const RE2& TenRe() {
 // account.
 const RE2& SeClearingRe() {
   static const RE2 re(
-      R"(\b(?i:clearing(?:nummer|nr)?)\.?[ \t]*:?[ \t]*([0-9]{4}(?:-[0-9])?)[ \t]*[,/]?[ \t]*(?:(?i:konto(?:nummer|nr)?)\.?[ \t]*:?[ \t]*)?([0-9][0-9 -]{4,14}[0-9]))");
+      R"(\b(?i:clearing(?:nummer|nr)?)\.?[ \t]*:?[ \t]*([0-9]{4}(?:-[0-9])?)[ \t]*[,/]?[ \t]*(?:(?i:konto(?:nummer|nr)?)\.?[ \t]*:?[ \t]*)?([0-9][0-9 -]{4,14}[0-9]))",
+      PatternOptions());
   return re;
 }
 
 // Danish reg.nr + kontonummer.
 const RE2& DkRegRe() {
   static const RE2 re(
-      R"(\b(?i:reg(?:istrerings)?\.?[ \t]*(?:nr|nummer))\.?[ \t]*:?[ \t]*([0-9]{4})[ \t]*[,/-]?\s*(?:(?i:konto(?:nummer|nr)?)\.?[ \t]*:?\s*)?([0-9]{6,10})\b)");
+      R"(\b(?i:reg(?:istrerings)?\.?[ \t]*(?:nr|nummer))\.?[ \t]*:?[ \t]*([0-9]{4})[ \t]*[,/-]?\s*(?:(?i:konto(?:nummer|nr)?)\.?[ \t]*:?\s*)?([0-9]{6,10})\b)",
+      PatternOptions());
   return re;
 }
 
 const RE2& GiroRe() {
   static const RE2 re(
-      R"(\b(?i:(bankgiro|plusgiro|bg|pg))(?:[ -]?(?i:nummer|nr|konto))?\.?[ \t]*:?[ \t]*([0-9]{2,8}-[0-9]{1,4})\b)");
+      R"(\b(?i:(bankgiro|plusgiro|bg|pg))(?:[ -]?(?i:nummer|nr|konto))?\.?[ \t]*:?[ \t]*([0-9]{2,8}-[0-9]{1,4})\b)",
+      PatternOptions());
   return re;
 }
 

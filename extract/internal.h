@@ -65,6 +65,16 @@ struct Context {
            size_t end, std::string detail, int priority) const;
 };
 
+// Options of every built-in pattern: a 64 MiB budget, so the DFAs of the larger
+// patterns (address, labelled references) never run out of state cache on a
+// letter and fall back to the much slower NFA. The memory is only taken as
+// states are built.
+inline RE2::Options PatternOptions() {
+  RE2::Options o;
+  o.set_max_mem(64 << 20);
+  return o;
+}
+
 // Calls fn(groups) for every non-overlapping match of `re` in `text`, left to
 // right; groups[0] is the whole match, absent groups are empty with data() ==
 // nullptr.

@@ -27,14 +27,18 @@ std::string LabelledNumberPattern(std::string_view labels) {
 }
 
 const RE2& DefaultInvoiceRe() {
-  static const RE2 re(LabelledNumberPattern(
-      R"(faktura(?:[ -]?(?:nummer|nr))?|fakt\.? ?nr|invoice(?: ?(?:no|nr|number|#))?|inv\.? ?no|regning(?:snummer|snr)?|räkning(?:snummer|snr)?|kvitto(?:nummer|nr))"));
+  static const RE2 re(
+      LabelledNumberPattern(
+          R"(faktura(?:[ -]?(?:nummer|nr))?|fakt\.? ?nr|invoice(?: ?(?:no|nr|number|#))?|inv\.? ?no|regning(?:snummer|snr)?|räkning(?:snummer|snr)?|kvitto(?:nummer|nr))"),
+      PatternOptions());
   return re;
 }
 
 const RE2& DefaultCaseRe() {
-  static const RE2 re(LabelledNumberPattern(
-      R"(saks?(?:nummer|nr)|sak|sags?(?:nummer|nr)|sag|ärende(?:nummer|nr)?|case(?: ?(?:no|nr|number|ref|reference|#))?|referanse(?:nummer|nr)?|(?:vår|deres|dykkar|er|jeres|vores|your|our)\s+ref(?:eranse|erens|erence)?|ref(?:eranse|erens|erence)?(?: ?nr)?|inkassosak|inkassoärende)"));
+  static const RE2 re(
+      LabelledNumberPattern(
+          R"(saks?(?:nummer|nr)|sak|sags?(?:nummer|nr)|sag|ärende(?:nummer|nr)?|case(?: ?(?:no|nr|number|ref|reference|#))?|referanse(?:nummer|nr)?|(?:vår|deres|dykkar|er|jeres|vores|your|our)\s+ref(?:eranse|erens|erence)?|ref(?:eranse|erens|erence)?(?: ?nr)?|inkassosak|inkassoärende)"),
+      PatternOptions());
   return re;
 }
 
@@ -42,18 +46,20 @@ const RE2& DefaultCaseRe() {
 // 2025-5122").
 const RE2& ContinuationRe() {
   static const RE2 re(
-      R"([ \t]*(?:,|;|&|\bog\b|\boch\b|\band\b)[ \t]*((?:[A-Z]{1,4}-?)?[0-9][0-9A-Z/-]{2,19}))");
+      R"([ \t]*(?:,|;|&|\bog\b|\boch\b|\band\b)[ \t]*((?:[A-Z]{1,4}-?)?[0-9][0-9A-Z/-]{2,19}))",
+      PatternOptions());
   return re;
 }
 
 const RE2& CurrencyAfterRe() {
   static const RE2 re(
-      R"([ \t]*(?:(?i:kr|nok|sek|dkk|eur|kroner|kronor)\b|,-|:-|[.,][0-9]{2}\b))");
+      R"([ \t]*(?:(?i:kr|nok|sek|dkk|eur|kroner|kronor)\b|,-|:-|[.,][0-9]{2}\b))",
+      PatternOptions());
   return re;
 }
 
 const RE2& IsoDateRe() {
-  static const RE2 re(R"([0-9]{4}-[0-9]{2}-[0-9]{2})");
+  static const RE2 re(R"([0-9]{4}-[0-9]{2}-[0-9]{2})", PatternOptions());
   return re;
 }
 

@@ -19,23 +19,27 @@ const RE2& LabelledRefRe() {
   static const RE2 re(
       R"(\b((?i:kid(?:[- ]?n(?:r|ummer))?|kundeidentifikasjon|ocr(?:[- ]?(?:nr|nummer|number|referens(?:en)?|ref(?:erence|erens)?))?|referensnummer|betalings-?id|betalingsreferanse))\.?)"
       R"((?:\s*(?i:er|is|är|was|var|no|nr|number)\b\.?)?[ \t:#=(]*(?:\r?\n[ \t]*)?)"
-      R"(([0-9OoIl](?:[0-9OoIl]|[ .][0-9OoIl]|-?\r?\n[ \t]*[0-9OoIl])*-?))");
+      R"(([0-9OoIl](?:[0-9OoIl]|[ .][0-9OoIl]|-?\r?\n[ \t]*[0-9OoIl])*-?))",
+      PatternOptions());
   return re;
 }
 
 const RE2& FikRe() {
   static const RE2 re(
-      R"(\+\s?(?:71|73|75|01|04|15)\s?<\s?[0-9 ]{0,24}\+\s?[0-9]{7,8}\s?<?)");
+      R"(\+\s?(?:71|73|75|01|04|15)\s?<\s?[0-9 ]{0,24}\+\s?[0-9]{7,8}\s?<?)",
+      PatternOptions());
   return re;
 }
 
 const RE2& RfRe() {
-  static const RE2 re(R"(\b[Rr][Ff] ?[0-9]{2}(?: ?[0-9A-Z]){1,21})");
+  static const RE2 re(R"(\b[Rr][Ff] ?[0-9]{2}(?: ?[0-9A-Z]){1,21})",
+                      PatternOptions());
   return re;
 }
 
 const RE2& IbanRe() {
-  static const RE2 re(R"(\b[A-Z]{2}[0-9]{2}(?: ?[0-9A-Z]){8,30})");
+  static const RE2 re(R"(\b[A-Z]{2}[0-9]{2}(?: ?[0-9A-Z]){8,30})",
+                      PatternOptions());
   return re;
 }
 
