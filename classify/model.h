@@ -36,8 +36,8 @@ struct Example {
 };
 
 struct TrainOptions {
-  int epoch = 60;
-  double lr = 0.5;
+  int epoch = 200;
+  double lr = 1.0;
   int dim = 16;
   int minn = 3, maxn = 5;
   int word_ngrams = 2;

@@ -12,7 +12,7 @@ namespace {
 
 constexpr const char* kUsage =
     "purr train --examples PATH --out MODEL [--split train|test|all] [--epoch N] [--dim N] "
-    "[--seed N] [--date YYYY-MM-DD]";
+    "[--seed N] [--lr RATE] [--minn N] [--maxn N] [--date YYYY-MM-DD]";
 
 constexpr const char* kDescription =
     "Trains the letter classifier (fastText: multi-label classes over word and character "
@@ -42,9 +42,12 @@ int RunTrainCommand(const CommandArgs& args) {
   cl.Value("examples", "PATH", "JSON-lines file or folder of labels.jsonl files");
   cl.Value("out", "MODEL", "model file to write");
   cl.Value("split", "SPLIT", "train (default), test or all");
-  cl.Value("epoch", "N", "training epochs (default 60)");
+  cl.Value("epoch", "N", "training epochs (default 200)");
   cl.Value("dim", "N", "vector size (default 16)");
   cl.Value("seed", "N", "random seed (default 7)");
+  cl.Value("lr", "RATE", "learning rate (default 1.0)");
+  cl.Value("minn", "N", "shortest character n-gram (default 3; 0 = words only)");
+  cl.Value("maxn", "N", "longest character n-gram (default 5)");
   cl.Value("date", "YYYY-MM-DD", "date in the model version (default today, UTC)");
   if (auto exit_code = cl.Parse(args)) return *exit_code;
   if (!cl.Has("examples") || !cl.Has("out")) return cl.UsageError("--examples and --out are required");
@@ -57,6 +60,16 @@ int RunTrainCommand(const CommandArgs& args) {
   }
   if (cl.Has("seed") && !ParseInt(cl.Get("seed"), 0, 1 << 30, &options.seed)) {
     return cl.UsageError("--seed must be a non-negative number");
+  }
+  if (cl.Has("minn") && !ParseInt(cl.Get("minn"), 0, 10, &options.minn)) return cl.UsageError("--minn must be 0..10");
+  if (cl.Has("maxn") && !ParseInt(cl.Get("maxn"), 0, 10, &options.maxn)) return cl.UsageError("--maxn must be 0..10");
+  if (cl.Has("lr")) {
+    try {
+      options.lr = std::stod(cl.Get("lr"));
+    } catch (const std::exception&) {
+      options.lr = -1;
+    }
+    if (!(options.lr > 0 && options.lr <= 10)) return cl.UsageError("--lr must be in (0, 10]");
   }
   options.date = cl.Get("date", TodayUtc());
   if (!classify::Date::Parse(options.date)) return cl.UsageError("--date must be YYYY-MM-DD");
