@@ -5,38 +5,37 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <string>
-#include <sys/wait.h>
 #include <vector>
 
 #include "tests/bank/bank_test_util.h"
+#include "tests/worker/run_purr.h"
 
 namespace purr::bank {
 namespace {
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs the purr binary with `args` (already shell-quoted), capturing stdout and stderr.
-CommandRun Purr(const std::string& args) {
-  std::string err_path = ::testing::TempDir() + "purr_payments_stderr.txt";
-  std::string command = std::string(PURR_BINARY) + " payments " + args + " 2>" + err_path;
-  CommandRun run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) run.out.append(buf.data(), n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.err = testing::ReadBytes(err_path);
-  return run;
+// Runs `purr payments` with `args`, written as on a shell command line with single quotes
+// around paths; the words are split here and passed without a shell.
+purr::testing::PurrRun Purr(const std::string& args) {
+  std::vector<std::string> words = {"payments"};
+  std::string word;
+  bool quoted = false, any = false;
+  for (char c : args) {
+    if (c == '\'') {
+      quoted = !quoted;
+      any = true;
+    } else if (c == ' ' && !quoted) {
+      if (any) words.push_back(word);
+      word.clear();
+      any = false;
+    } else {
+      word += c;
+      any = true;
+    }
+  }
+  if (any) words.push_back(word);
+  return purr::testing::RunPurr(words);
 }
 
 std::vector<Poco::JSON::Object::Ptr> JsonLines(const std::string& out) {
@@ -60,7 +59,7 @@ class PaymentsCommand : public ::testing::Test {
 };
 
 TEST_F(PaymentsCommand, JsonLinesForAGoodFile) {
-  CommandRun run = Purr("--json " + File("ocr_giro/netsgiro_ocr_giro_transactions.txt"));
+  auto run = Purr("--json " + File("ocr_giro/netsgiro_ocr_giro_transactions.txt"));
   EXPECT_EQ(run.exit_code, 0) << run.err;
   std::vector<Poco::JSON::Object::Ptr> lines = JsonLines(run.out);
   ASSERT_EQ(lines.size(), 20u);
@@ -79,7 +78,7 @@ TEST_F(PaymentsCommand, JsonLinesForAGoodFile) {
 }
 
 TEST_F(PaymentsCommand, RejectedFileFailsAndPrintsNothing) {
-  CommandRun run = Purr(File("ocr_giro/netsgiro_avtalegiro_payment_request.txt") + " " +
+  auto run = Purr(File("ocr_giro/netsgiro_avtalegiro_payment_request.txt") + " " +
                  File("camt053/viafintech_053_valid_example_v8.xml"));
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("netsgiro_avtalegiro_payment_request.txt: error: record 2:"),
@@ -93,14 +92,14 @@ TEST_F(PaymentsCommand, TruncatedCamtPrintsNothing) {
                                          "camt053/viafintech_053_valid_example_v4.xml");
   std::string path = ::testing::TempDir() + "truncated_camt.xml";
   std::ofstream(path, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
-  CommandRun run = Purr("--json '" + path + "'");
+  auto run = Purr("--json '" + path + "'");
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_TRUE(run.out.empty()) << run.out;
   EXPECT_NE(run.err.find("not well-formed"), std::string::npos) << run.err;
 }
 
 TEST_F(PaymentsCommand, WarningsGoToStderrWithPositions) {
-  CommandRun run = Purr(File("bgmax/bankgirot_exempelfil_avtal-om-ocr-kontroll_checksiffra_langd_sv.txt"));
+  auto run = Purr(File("bgmax/bankgirot_exempelfil_avtal-om-ocr-kontroll_checksiffra_langd_sv.txt"));
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_NE(run.err.find("_sv.txt:record 17: warning: TAB"), std::string::npos) << run.err;
   EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 7);
@@ -114,7 +113,7 @@ TEST_F(PaymentsCommand, CsvProfileAndUsageErrors) {
   std::ofstream(path, std::ios::binary)
       << "Dato;Forklaring;Rentedato;Ut fra konto;Inn p\xE5 konto\n"
          "02.01.2024;Giro KID 12344;02.01.2024;;1.249,50\n";
-  CommandRun run = Purr("--json --profile dnb '" + path + "'");
+  auto run = Purr("--json --profile dnb '" + path + "'");
   EXPECT_EQ(run.exit_code, 0) << run.err;
   std::vector<Poco::JSON::Object::Ptr> lines = JsonLines(run.out);
   ASSERT_EQ(lines.size(), 1u);
