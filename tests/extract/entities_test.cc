@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace purr::extract {
@@ -407,6 +408,26 @@ TEST(ExtractRobustness, GarbageEmptyAndHugeInputs) {
   for (const Entity& e : ExtractEntities("KID 0036633 og KID 0000531", small)) {
     EXPECT_LE(e.end, 10u);
   }
+}
+
+TEST(ExtractThreads, CompiledPatternsAreSharedSafely) {
+  const std::string letter =
+      "Saksnr. 2024-118734\nBetalt kr 1 249,50 den 3.3.2025 med KID 186252763 fra konto "
+      "1503.38.52808.\nNy adresse: Storgata 5, 0155 Oslo\n";
+  ExtractOptions o;
+  o.language = "nb";
+  o.case_patterns = {R"((?i)\bjournal\s*([0-9]{4,}))"};
+  const size_t expected = ExtractEntities(letter, o).size();
+  ASSERT_EQ(expected, 6u);
+  std::vector<std::thread> threads;
+  std::vector<int> same(4, 0);
+  for (size_t t = 0; t < same.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) same[t] += ExtractEntities(letter, o).size() == expected;
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (int n : same) EXPECT_EQ(n, 200);
 }
 
 }  // namespace
