@@ -1,9 +1,12 @@
 // Dates in the local formats of nb/nn, sv, da and en, emitted as ISO
 // YYYY-MM-DD. Numeric dates are read day first (the Nordic and British order);
 // an impossible date (31.02.2025, month 13) is not emitted.
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "extract/internal.h"
@@ -96,23 +99,26 @@ void Emit(const Context& ctx, const re2::StringPiece& whole, int year,
 // A date written without a year ("den 4. november") takes the year of the
 // nearest dated date before it in the letter (the letter's own date, usually),
 // else the nearest after, else the caller's default year (0: not emitted).
-int YearNear(const Context& ctx, size_t first_candidate, size_t pos) {
-  int before = 0, after = 0;
-  size_t before_at = 0, after_at = SIZE_MAX;
-  for (size_t i = first_candidate; i < ctx.out->size(); ++i) {
+// (start, year) of the dated dates among the candidates from index `first`, by
+// start.
+std::vector<std::pair<size_t, int>> DatedYears(const Context& ctx,
+                                               size_t first) {
+  std::vector<std::pair<size_t, int>> years;
+  for (size_t i = first; i < ctx.out->size(); ++i) {
     const Entity& e = (*ctx.out)[i].entity;
-    if (e.type != kDate) continue;
-    const int year = std::stoi(e.value.substr(0, 4));
-    if (e.start < pos && e.start >= before_at) {
-      before = year;
-      before_at = e.start;
-    } else if (e.start > pos && e.start < after_at) {
-      after = year;
-      after_at = e.start;
-    }
+    if (e.type == kDate)
+      years.emplace_back(e.start, std::stoi(e.value.substr(0, 4)));
   }
-  if (before != 0) return before;
-  if (after != 0) return after;
+  std::sort(years.begin(), years.end());
+  return years;
+}
+
+int YearNear(const Context& ctx,
+             const std::vector<std::pair<size_t, int>>& years, size_t pos) {
+  auto after =
+      std::lower_bound(years.begin(), years.end(), std::make_pair(pos, 0));
+  if (after != years.begin()) return std::prev(after)->second;
+  if (after != years.end()) return after->second;
   return ctx.options->default_year;
 }
 
@@ -159,8 +165,9 @@ void ExtractDates(const Context& ctx) {
                [&](const std::vector<re2::StringPiece>& g) {
                  named(g[0], g[3], MonthOf(View(g[1])), ToInt(g[2]));
                });
+  const std::vector<std::pair<size_t, int>> years = DatedYears(ctx, first);
   for (const Pending& p : pending) {
-    const int year = YearNear(ctx, first, Offset(ctx.text, p.whole));
+    const int year = YearNear(ctx, years, Offset(ctx.text, p.whole));
     if (year != 0) Emit(ctx, p.whole, year, p.month, p.day);
   }
 }

@@ -144,11 +144,11 @@ std::string_view GuessLanguage(const Context& ctx) {
 
 namespace {
 
-bool Overlaps(const Entity& a, const Entity& b) {
-  return a.start < b.end && b.start < a.end;
-}
-
-std::vector<Entity> Resolve(std::vector<Candidate> candidates) {
+// Keeps, for every byte, the candidate with the highest priority (then the
+// longest span). A byte map makes this linear in the text: a 1 MB text of
+// amounts stays fast.
+std::vector<Entity> Resolve(std::vector<Candidate> candidates,
+                            size_t text_size) {
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) {
                      if (a.priority != b.priority)
@@ -158,18 +158,17 @@ std::vector<Entity> Resolve(std::vector<Candidate> candidates) {
                      if (la != lb) return la > lb;
                      return a.entity.start < b.entity.start;
                    });
+  std::vector<bool> taken(text_size, false);
   std::vector<Entity> kept;
   for (Candidate& c : candidates) {
-    bool clash = false;
+    const Entity& e = c.entity;
     if (c.priority != kPrioAddress) {
-      for (const Entity& k : kept) {
-        if (k.type != kPostalAddress && Overlaps(k, c.entity)) {
-          clash = true;
-          break;
-        }
-      }
+      bool clash = false;
+      for (size_t i = e.start; i < e.end && !clash; ++i) clash = taken[i];
+      if (clash) continue;
+      for (size_t i = e.start; i < e.end; ++i) taken[i] = true;
     }
-    if (!clash) kept.push_back(std::move(c.entity));
+    kept.push_back(std::move(c.entity));
   }
   std::stable_sort(
       kept.begin(), kept.end(), [](const Entity& a, const Entity& b) {
@@ -209,7 +208,7 @@ std::vector<Entity> ExtractEntities(std::string_view text,
   ExtractAmounts(ctx);
   ExtractDates(ctx);
   ExtractContacts(ctx);
-  return Resolve(std::move(candidates));
+  return Resolve(std::move(candidates), text.size());
 }
 
 bool IsSensitive(std::string_view type) {

@@ -64,9 +64,11 @@ constexpr std::array<NamedEntity, 40> kEntities = {{
 // Decodes the entity starting at html[i] == '&'; returns the bytes consumed (0:
 // not one).
 size_t DecodeEntity(std::string_view html, size_t i, std::string* out) {
-  const size_t semi = html.find(';', i);
-  if (semi == std::string_view::npos || semi - i > 10 || semi == i + 1)
-    return 0;
+  // Entities are short: look for ';' in the next 12 bytes only (a text full of
+  // '&' must not make this quadratic).
+  const size_t found = html.substr(i, 12).find(';');
+  if (found == std::string_view::npos || found < 2) return 0;
+  const size_t semi = i + found;
   const std::string_view name = html.substr(i + 1, semi - i - 1);
   if (name[0] == '#') {
     uint32_t cp = 0;
@@ -179,6 +181,8 @@ size_t ReadTag(std::string_view html, size_t i, std::string* name,
       quote = html[j];
     } else if (html[j] == '>') {
       return j + 1;
+    } else if (html[j] == '<') {
+      return j;  // "<a<b": an unclosed tag ends where the next begins
     }
   }
   return html.size();

@@ -410,9 +410,21 @@ TEST(ExtractRobustness, GarbageEmptyAndHugeInputs) {
   }
 }
 
+TEST(ExtractRobustness, TwentyMegabyteTextIsCutAndStaysLinear) {
+  std::string big;
+  while (big.size() < (20u << 20))
+    big += "kr 5 den 3. mars KID 12344 tlf 412 55 873 ";
+  const auto all =
+      ExtractEntities(big, {});  // default max_bytes: the first 1 MiB
+  ASSERT_FALSE(all.empty());
+  EXPECT_LE(all.back().end, size_t{1} << 20);
+  EXPECT_GT(all.size(), 40000u);
+}
+
 TEST(ExtractThreads, CompiledPatternsAreSharedSafely) {
   const std::string letter =
-      "Saksnr. 2024-118734\nBetalt kr 1 249,50 den 3.3.2025 med KID 186252763 fra konto "
+      "Saksnr. 2024-118734\nBetalt kr 1 249,50 den 3.3.2025 med KID 186252763 "
+      "fra konto "
       "1503.38.52808.\nNy adresse: Storgata 5, 0155 Oslo\n";
   ExtractOptions o;
   o.language = "nb";
@@ -423,7 +435,8 @@ TEST(ExtractThreads, CompiledPatternsAreSharedSafely) {
   std::vector<int> same(4, 0);
   for (size_t t = 0; t < same.size(); ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 200; ++i) same[t] += ExtractEntities(letter, o).size() == expected;
+      for (int i = 0; i < 200; ++i)
+        same[t] += ExtractEntities(letter, o).size() == expected;
     });
   }
   for (std::thread& th : threads) th.join();

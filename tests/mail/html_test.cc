@@ -39,6 +39,17 @@ INSTANTIATE_TEST_SUITE_P(
         HtmlCase{"a < b og c", "a < b og c"},
         HtmlCase{"<p>uavsluttet <b", "uavsluttet"}, HtmlCase{"", ""}));
 
+TEST(HtmlToText, HostileInputStaysLinear) {
+  // Quadratic scanning would take minutes on these; linear takes milliseconds.
+  EXPECT_EQ(HtmlToText(std::string(2 << 20, '&')).size(), size_t{2} << 20);
+  std::string tags;
+  for (int i = 0; i < 500000; ++i) tags += "<a";
+  EXPECT_EQ(HtmlToText(tags), "");
+  std::string comments;
+  for (int i = 0; i < 200000; ++i) comments += "<!-- x";
+  EXPECT_EQ(HtmlToText(comments), "");
+}
+
 struct MagicCase {
   std::string bytes;
   std::string type;
