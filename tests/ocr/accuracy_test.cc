@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <ostream>
 #include <memory>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct KindTarget {
   const char* kind;
   double max_mean_cer;
 };
+
+// Names the parameter in test listings instead of dumping its bytes.
+void PrintTo(const KindTarget& target, std::ostream* os) { *os << target.kind; }
 
 std::vector<std::string> Scans(const std::string& dir) {
   std::vector<std::string> out;
