@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "extract/internal.h"
+#include "refs/reference.h"
 
 namespace purr::extract::internal {
 namespace {
@@ -37,7 +38,17 @@ const RE2& DefaultInvoiceRe() {
 const RE2& DefaultCaseRe() {
   static const RE2 re(
       LabelledNumberPattern(
-          R"(saks?(?:nummer|nr)|sak|sags?(?:nummer|nr)|sag|ärende(?:nummer|nr)?|case(?: ?(?:no|nr|number|ref|reference|#))?|referanse(?:nummer|nr)?|(?:vår|deres|dykkar|er|jeres|vores|your|our)\s+ref(?:eranse|erens|erence)?|ref(?:eranse|erens|erence)?(?: ?nr)?|inkassosak|inkassoärende)"),
+          R"(saks?(?:nummer|nr)|sak|sags?(?:nummer|nr)|sag|ärende(?:nummer|nr)?|case(?: ?(?:no|nr|number|ref|reference|#))?|(?:vår|deres|dykkar|er|jeres|vores|your|our)\s+ref(?:eranse|erens|erence)?|inkassosak|inkassoärende)"),
+      PatternOptions());
+  return re;
+}
+
+// A bare "referanse", "reference", "ref": a case number, unless what follows is
+// a payment reference (see EmitGenericReference).
+const RE2& GenericRefRe() {
+  static const RE2 re(
+      LabelledNumberPattern(
+          R"(referanse(?:nummer|nr)?|reference|referens|ref(?: ?nr)?)"),
       PatternOptions());
   return re;
 }
@@ -106,11 +117,48 @@ void Emit(const Context& ctx, std::string_view type, size_t start, size_t end) {
   ctx.Add(type, std::move(value), true, start, end, "", kPrioLabelledNumber);
 }
 
-void RunPattern(const Context& ctx, const RE2& re, std::string_view type) {
+// After a bare reference label, 6-25 digits whose check holds are a payment
+// reference: an OCR-referens in Swedish context (language, bankgiro, plusgiro),
+// a KID in Norwegian context; anything else stays a case number. Returns true
+// when it emitted a reference.
+bool EmitGenericReference(const Context& ctx, size_t start, size_t end) {
+  const std::string_view raw = ctx.text.substr(start, end - start);
+  const std::string digits = DigitsOf(raw);
+  if (digits.size() < 6 || digits.size() > 25) return false;
+  for (char c : raw) {
+    if (c != ' ' && (c < '0' || c > '9')) return false;
+  }
+  const std::string_view lang = LanguageOf(ctx);
+  const bool swedish =
+      lang == "sv" || ctx.Mentions("bankgiro") || ctx.Mentions("plusgiro");
+  const bool norwegian = lang == "nb" || ctx.Mentions("kid");
+  if (swedish && refs::IsSwedishOcrValid(digits, false)) {
+    ctx.Add(kOcrReference, digits, true, start, end,
+            refs::IsSwedishOcrValid(digits, true) ? "luhn+length" : "luhn",
+            kPrioLabelledNumber);
+    return true;
+  }
+  if (!swedish && norwegian) {
+    const bool m10 = refs::IsLuhnValid(digits);
+    const bool m11 = refs::IsMod11Valid(digits, /*allow_minus=*/false);
+    if (!m10 && !m11) return false;
+    ctx.Add(kKid, digits, true, start, end,
+            m10 && m11 ? "mod10+mod11"
+            : m10      ? "mod10"
+                       : "mod11",
+            kPrioLabelledNumber);
+    return true;
+  }
+  return false;
+}
+
+void RunPattern(const Context& ctx, const RE2& re, std::string_view type,
+                bool generic_reference = false) {
   ForEachMatch(re, ctx.text, [&](const std::vector<re2::StringPiece>& g) {
     if (g[1].data() == nullptr || g[1].empty()) return;
     size_t start = Offset(ctx.text, g[1]);
     size_t end = start + g[1].size();
+    if (generic_reference && EmitGenericReference(ctx, start, end)) return;
     Emit(ctx, type, start, end);
     const re2::StringPiece whole(ctx.text.data(), ctx.text.size());
     for (int guard = 0; guard < 50; ++guard) {
@@ -132,6 +180,7 @@ void ExtractLabelledNumbers(const Context& ctx) {
   if (o.use_default_patterns) {
     RunPattern(ctx, DefaultInvoiceRe(), kInvoiceNumber);
     RunPattern(ctx, DefaultCaseRe(), kCaseNumber);
+    RunPattern(ctx, GenericRefRe(), kCaseNumber, /*generic_reference=*/true);
   }
   for (const std::string& p : o.invoice_patterns) {
     if (auto re = CompiledUserPattern(p)) RunPattern(ctx, *re, kInvoiceNumber);
