@@ -18,7 +18,7 @@ namespace {
 constexpr double kForeignLanguageFactor = 0.8;
 constexpr double kLanguageClear = 0.45;
 constexpr double kModelDisagrees = 0.2;  // a model probability below this contradicts a rule
-constexpr double kModelOnlyFactor = 0.6;
+constexpr double kModelOnlyFactor = 0.49;  // below min_confidence: the model alone adds no class
 constexpr double kVetoFloor = 0.85;  // a rule hit the model contradicts keeps this share
 
 std::string Fixed2(double p) {
@@ -44,13 +44,17 @@ bool LanguageFits(const Rule& rule, Language language) {
          std::find(rule.languages.begin(), rule.languages.end(), Language::kNb) != rule.languages.end();
 }
 
-// Rules of other languages are skipped once the language is clear (their negations are
-// written for their own language); while it is unclear, they count at a discount.
+// Rules of other languages count at a discount. Once the language is clear, those of
+// non-halt classes are skipped; halt classes keep them, so that a misread language cannot
+// hide a halt (negations are shared across a class's languages, see rules.cc).
 void AddRuleEvidence(const std::vector<RuleHit>& hits, const FoldedText& folded,
                      const LanguageResult& language, std::array<Evidence, kClassCount>* evidence) {
   std::map<const Rule*, Reason> by_rule;
   for (const RuleHit& hit : hits) {
-    if (!LanguageFits(*hit.rule, language.language) && language.confidence >= kLanguageClear) continue;
+    if (!LanguageFits(*hit.rule, language.language) && language.confidence >= kLanguageClear &&
+        !IsHaltClass(hit.rule->cls)) {
+      continue;
+    }
     Reason& reason = by_rule[hit.rule];
     if (reason.id.empty()) {
       reason.source = "rule";

@@ -42,7 +42,7 @@ constexpr Marker kMarkers[] = {
     {"af", Language::kDa}, {"mig", Language::kDa}, {"dig", Language::kDa},
     {"sig", Language::kDa}, {"fik", Language::kDa}, {"tak", Language::kDa},
     {"gæld", Language::kDa}, {"beløbet", Language::kDa}, {"modtaget", Language::kDa},
-    {"købt", Language::kDa}, {"hej", Language::kDa}, {"uge", Language::kDa},
+    {"købt", Language::kDa}, {"uge", Language::kDa}, {"mine", Language::kDa},
     {"hilsner", Language::kDa}, {"ikke", Language::kDa}, {"jeg", Language::kDa},
     {"være", Language::kDa}, {"også", Language::kDa}, {"at", Language::kDa},
     // Swedish
@@ -53,6 +53,9 @@ constexpr Marker kMarkers[] = {
     {"hälsningar", Language::kSv}, {"skuld", Language::kSv}, {"beloppet", Language::kSv},
     {"mig", Language::kSv}, {"vill", Language::kSv}, {"ni", Language::kSv},
     {"tack", Language::kSv}, {"betala", Language::kSv}, {"hälsning", Language::kSv},
+    {"mina", Language::kSv}, {"mitt", Language::kSv}, {"över", Language::kSv},
+    {"enligt", Language::kSv}, {"begär", Language::kSv}, {"ärende", Language::kSv},
+    {"kronor", Language::kSv}, {"hej", Language::kSv}, {"skulle", Language::kSv},
     // English
     {"the", Language::kEn}, {"and", Language::kEn}, {"i", Language::kEn},
     {"you", Language::kEn}, {"not", Language::kEn}, {"to", Language::kEn},
@@ -125,7 +128,7 @@ LanguageResult DetectLanguage(std::string_view lowered, const std::array<double,
   cld[static_cast<size_t>(cld_language)] = reliable ? 1.0 : 0.5;
   std::array<double, 6> score{};
   for (size_t i = 1; i < score.size(); ++i) {
-    score[i] = model != nullptr ? 0.55 * (*model)[i] + 0.3 * markers[i] + 0.15 * cld[i]
+    score[i] = model != nullptr ? 0.4 * (*model)[i] + 0.4 * markers[i] + 0.2 * cld[i]
                                 : 0.65 * markers[i] + 0.35 * cld[i];
   }
   // Nynorsk and Bokmål share most words; settle Norwegian first, then which written form.

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -143,6 +144,10 @@ struct RuleSet::Impl {
   std::unique_ptr<RE2::Set> set;
   std::vector<std::pair<size_t, size_t>> set_owner;
   std::set<std::string> ids;
+  // Every negation of every rule of a class: a hit is negated by its class's negations in
+  // any language, so a rule firing on a letter in another language ("bestrider" in a
+  // Norwegian letter matched by the Danish rule) still sees "bestrider ikke".
+  std::map<Class, std::vector<const RE2*>> class_negations;
 
   void ParseFile(const RuleFile& file);
   void ParseRule(const YAML::Node& node, const std::string& file);
@@ -150,6 +155,7 @@ struct RuleSet::Impl {
   void ParseSignal(const YAML::Node& node, const std::string& file);
   Status BuildSet();
   void MatchRule(size_t r, size_t p, std::string_view text, std::vector<RuleHit>* out) const;
+  bool Negated(Class cls, std::string_view sentence) const;
 };
 
 void RuleSet::Impl::ParseRule(const YAML::Node& node, const std::string& file) {
@@ -199,6 +205,7 @@ void RuleSet::Impl::ParseRule(const YAML::Node& node, const std::string& file) {
   compile_all("patterns", rule.patterns, &compiled_rule.patterns);
   compile_all("negations", rule.negations, &compiled_rule.negations);
   compile_all("exclusions", rule.exclusions, &compiled_rule.exclusions);
+  for (const auto& re : compiled_rule.negations) class_negations[rule.cls].push_back(re.get());
   rules.push_back(std::move(rule));
   compiled.push_back(std::move(compiled_rule));
 }
@@ -307,6 +314,15 @@ Status RuleSet::Impl::BuildSet() {
   return Status::Ok();
 }
 
+bool RuleSet::Impl::Negated(Class cls, std::string_view sentence) const {
+  auto it = class_negations.find(cls);
+  if (it == class_negations.end()) return false;
+  for (const RE2* re : it->second) {
+    if (RE2::PartialMatch(sentence, *re)) return true;
+  }
+  return false;
+}
+
 void RuleSet::Impl::MatchRule(size_t r, size_t p, std::string_view text,
                               std::vector<RuleHit>* out) const {
   const CompiledRule& rule = compiled[r];
@@ -320,7 +336,7 @@ void RuleSet::Impl::MatchRule(size_t r, size_t p, std::string_view text,
     size_t start = static_cast<size_t>(match.data() - text.data());
     size_t end = start + match.size();
     pos = end > start ? end : start + 1;
-    if (AnyMatches(rule.negations, SentenceAround(text, start, end))) continue;
+    if (Negated(rules[r].cls, SentenceAround(text, start, end))) continue;
     out->push_back({&rules[r], start, end});
     ++found;
   }

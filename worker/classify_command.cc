@@ -123,13 +123,13 @@ Object::Ptr ErrorJson(const std::string& file, const Status& status, const Class
   out->set("file", file);
   out->set("language", Poco::Dynamic::Var());
   out->set("language_confidence", Poco::Dynamic::Var());
-  out->set("classes", new Array);
+  out->set("classes", Array::Ptr(new Array));
   out->set("legal", Poco::Dynamic::Var());
   out->set("needs_human", true);
   Array::Ptr why = new Array;
   why->add("the file could not be read");
   out->set("needs_human_reasons", why);
-  out->set("entities", new Array);
+  out->set("entities", Array::Ptr(new Array));
   out->set("model_version", setup.model ? setup.model->version() : "");
   out->set("rules_version", setup.rules->version());
   Object::Ptr error = new Object(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -1,0 +1,61 @@
+// Accuracy on the corpus' test split (letters the model never trained on), clean text.
+// Targets from issue 4: legal-halt recall >= 99%, macro-F1 >= 0.90, language >= 98%.
+// The same figures on OCR'd scans are asserted in classify_command_test (purr eval --ocr).
+#include <gtest/gtest.h>
+
+#include <iostream>
+
+#include "classify/evaluation.h"
+#include "tests/classify/corpus.h"
+
+namespace purr::classify {
+namespace {
+
+Metrics MeasureTestSplit(std::shared_ptr<const Model> model) {
+  Classifier classifier(testing::ShippedRules(), std::move(model));
+  std::vector<EvalItem> items;
+  for (const auto& letter : testing::Corpus()) {
+    if (letter.split != "test") continue;
+    Classification c = classifier.Classify(letter.example.text, {.received = {2026, 1, 15}});
+    EvalItem item;
+    item.name = letter.example.name;
+    item.expected = letter.example.classes;
+    for (const auto& cls : c.classes) item.predicted.push_back(cls.cls);
+    item.expected_legal = letter.example.legal;
+    item.predicted_legal = c.legal.category;
+    item.expected_language = letter.example.language;
+    item.predicted_language = c.language.language;
+    item.needs_human = c.needs_human;
+    items.push_back(std::move(item));
+  }
+  return Evaluate(items);
+}
+
+TEST(Accuracy, TestSplitMeetsTheTargets) {
+  Metrics m = MeasureTestSplit(testing::ShippedModel());
+  std::cout << FormatMetrics(m);
+  ASSERT_GT(m.letters, 60);
+  EXPECT_GE(m.halt_recall, 0.99);
+  EXPECT_GE(m.macro_f1, 0.90);
+  EXPECT_GE(m.language_accuracy, 0.98);
+}
+
+TEST(Accuracy, RulesAloneKeepHaltRecall) {
+  Metrics m = MeasureTestSplit(nullptr);
+  std::cout << "rules only: macro-F1 " << m.macro_f1 << ", halt recall " << m.halt_recall
+            << ", language " << m.language_accuracy << "\n";
+  EXPECT_GE(m.halt_recall, 0.99);
+}
+
+TEST(Accuracy, CorpusIsWhatTheTestsAssume) {
+  int test = 0, train = 0;
+  for (const auto& letter : testing::Corpus()) {
+    (letter.split == "test" ? test : train) += 1;
+    EXPECT_FALSE(letter.example.classes.empty()) << letter.example.name;
+  }
+  EXPECT_GE(test + train, 240);
+  EXPECT_GE(test, 60);
+}
+
+}  // namespace
+}  // namespace purr::classify

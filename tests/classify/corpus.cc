@@ -1,0 +1,70 @@
+#include "tests/classify/corpus.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace purr::classify::testing {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << path;
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+const std::vector<CorpusLetter>& Corpus() {
+  static const std::vector<CorpusLetter>* corpus = [] {
+    auto* letters = new std::vector<CorpusLetter>;
+    for (const char* folder : {"nb", "sv", "da", "en"}) {
+      std::ifstream in(std::string("fixtures/letters/") + folder + "/labels.jsonl");
+      for (std::string line; std::getline(in, line);) {
+        if (line.empty()) continue;
+        Poco::JSON::Parser parser;
+        auto object = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
+        CorpusLetter letter;
+        std::string file = object->getValue<std::string>("file");
+        letter.example.name = file;
+        letter.example.text = ReadFile("fixtures/letters/" + file);
+        letter.example.language = ParseLanguage(object->getValue<std::string>("lang"));
+        auto classes = object->getArray("classes");
+        for (unsigned i = 0; i < classes->size(); ++i) {
+          letter.example.classes.push_back(*ParseClass(classes->getElement<std::string>(i)));
+        }
+        letter.example.legal = *ParseLegalCategory(object->getValue<std::string>("legal"));
+        letter.split = object->getValue<std::string>("split");
+        letters->push_back(std::move(letter));
+      }
+    }
+    return letters;
+  }();
+  return *corpus;
+}
+
+std::shared_ptr<const RuleSet> ShippedRules() {
+  static const std::shared_ptr<const RuleSet> rules = [] {
+    Result<std::vector<RuleFile>> files = ReadRuleDir("rules");
+    EXPECT_TRUE(files.ok()) << files.status().ToString();
+    Result<std::shared_ptr<const RuleSet>> loaded = LoadRuleSet(*files);
+    EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+    return loaded.ok() ? *loaded : nullptr;
+  }();
+  return rules;
+}
+
+std::shared_ptr<const Model> ShippedModel() {
+  static const std::shared_ptr<const Model> model = [] {
+    Result<std::shared_ptr<const Model>> loaded =
+        Model::FromBytes(ReadFile("fixtures/models/classify.model"));
+    EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+    return loaded.ok() ? *loaded : nullptr;
+  }();
+  return model;
+}
+
+}  // namespace purr::classify::testing

@@ -1,0 +1,31 @@
+// The labelled letter corpus (fixtures/letters) and the shipped rules and model, loaded once
+// for the classify tests.
+#ifndef PURR_TESTS_CLASSIFY_CORPUS_H_
+#define PURR_TESTS_CLASSIFY_CORPUS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "classify/classify.h"
+#include "classify/model.h"
+#include "classify/rules.h"
+
+namespace purr::classify::testing {
+
+struct CorpusLetter {
+  Example example;
+  std::string split;
+};
+
+// Every letter of fixtures/letters/*/labels.jsonl. Fails the test on a malformed corpus.
+const std::vector<CorpusLetter>& Corpus();
+
+std::shared_ptr<const RuleSet> ShippedRules();
+std::shared_ptr<const Model> ShippedModel();
+
+std::string ReadFile(const std::string& path);
+
+}  // namespace purr::classify::testing
+
+#endif  // PURR_TESTS_CLASSIFY_CORPUS_H_
