@@ -17,7 +17,7 @@ namespace {
 // hyphen). A trailing '-' is the MOD11 minus.
 const RE2& LabelledRefRe() {
   static const RE2 re(
-      R"(\b((?i:kid(?:[- ]?n(?:r|ummer))?|kundeidentifikasjon|ocr(?:[- ]?(?:nr|nummer|number|referens(?:en)?|ref(?:erence|erens)?))?|referensnummer|betalings-?id|betalingsreferanse))\.?)"
+      R"(\b((?i:k[i1l|]d(?:[- ]?n(?:r|ummer))?|kundeidentifikasjon|[o0]cr(?:[- ]?(?:nr|nummer|number|referens(?:en)?|ref(?:erence|erens)?))?|referensnummer|betalings-?id|betalingsreferanse))\.?)"
       R"((?:\s*(?i:er|is|är|was|var|no|nr|number)\b\.?)?[ \t:#=(]*(?:\r?\n[ \t]*)?)"
       R"(([0-9OoIl](?:[0-9OoIl]|[ .][0-9OoIl]|-?\r?\n[ \t]*[0-9OoIl])*-?))",
       PatternOptions());
@@ -103,7 +103,8 @@ RefKind KindOfLabel(std::string_view label) {
   std::string lower(label);
   for (char& ch : lower)
     ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (lower.rfind("ocr", 0) == 0 || lower.rfind("referens", 0) == 0)
+  if (lower.rfind("ocr", 0) == 0 || lower.rfind("0cr", 0) == 0 ||
+      lower.rfind("referens", 0) == 0)
     return RefKind::kOcr;
   if (lower.rfind("betalings-id", 0) == 0 || lower.rfind("betalingsid", 0) == 0)
     return RefKind::kFikId;
@@ -293,8 +294,11 @@ void ExtractReferences(const Context& ctx) {
   if (ctx.Mentions("<")) ExtractFik(ctx);
   if (ctx.Mentions("rf")) ExtractRf(ctx);
   ExtractIban(ctx);
-  if (ctx.Mentions("kid") || ctx.Mentions("ocr") || ctx.Mentions("referens") ||
-      ctx.Mentions("betalings") || ctx.Mentions("kundeident"))
+  // OCR reads the label too: "KlD", "K1D", "0CR".
+  if (ctx.Mentions("kid") || ctx.Mentions("kld") || ctx.Mentions("k1d") ||
+      ctx.Mentions("k|d") || ctx.Mentions("ocr") || ctx.Mentions("0cr") ||
+      ctx.Mentions("referens") || ctx.Mentions("betalings") ||
+      ctx.Mentions("kundeident"))
     ExtractLabelled(ctx);
 }
 

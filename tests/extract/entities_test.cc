@@ -80,6 +80,10 @@ INSTANTIATE_TEST_SUITE_P(
         // O for 0 and l/I for 1 inside a labelled reference.
         Case{"KID: OOOO53l", "nb", "kid", "0000531", true, "OOOO53l",
              "mod11;ocr_repaired"},
+        // The label itself read by OCR.
+        Case{"KlD: 0036633", "nb", "kid", "0036633", true, "0036633", ""},
+        Case{"0CR 1234566", "sv", "ocr_reference", "1234566", true, "1234566",
+             ""},
         Case{"KID: 00366 33 og beløp 120", "nb", "kid", "0036633", true,
              "00366 33", ""},
         // A valid KID followed by an amount: the amount is not glued on.
