@@ -260,6 +260,26 @@ void WalkMultipart(GMimeMultipart* multipart, int depth, Walk* walk) {
     WalkObject(g_mime_multipart_get_part(multipart, i), depth + 1, walk);
 }
 
+// RFC 3676 format=flowed: a line ending in a space continues on the next line
+// (the space removed too when DelSp=yes); a leading space is stuffing. The
+// signature separator "-- " is not a soft break.
+std::string Unflow(std::string_view text, bool delsp) {
+  std::string out;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(pos, eol - pos);
+    if (!line.empty() && line[0] == ' ') line.remove_prefix(1);
+    const bool soft = !line.empty() && line.back() == ' ' && line != "-- ";
+    if (soft && delsp) line.remove_suffix(1);
+    out += line;
+    if (!soft && eol < text.size()) out.push_back('\n');
+    pos = eol + 1;
+  }
+  return out;
+}
+
 void WalkPart(GMimePart* part, Walk* walk) {
   GMimeObject* object = GMIME_OBJECT(part);
   GMimeContentType* ct = g_mime_object_get_content_type(object);
@@ -277,7 +297,14 @@ void WalkPart(GMimePart* part, Walk* walk) {
     walk->html.push_back(
         HtmlToText(ToUtf8(bytes, charset, "the HTML body", walk)));
   } else {
-    walk->plain.push_back(ToUtf8(bytes, charset, "the text body", walk));
+    std::string text = ToUtf8(bytes, charset, "the text body", walk);
+    if (Lower(Str(g_mime_content_type_get_parameter(ct, "format"))) ==
+        "flowed") {
+      const bool delsp =
+          Lower(Str(g_mime_content_type_get_parameter(ct, "delsp"))) == "yes";
+      text = Unflow(text, delsp);
+    }
+    walk->plain.push_back(std::move(text));
   }
 }
 

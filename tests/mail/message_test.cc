@@ -171,6 +171,19 @@ TEST(MailParse, HundredNestedMultipartsStopAtTheLimit) {
   EXPECT_TRUE(all->warnings.empty());
 }
 
+TEST(MailParse, FormatFlowedLinesAreJoined) {
+  Result<Message> m = ParseMessage(
+      "From: a@example.se\r\nSubject: flowed\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: text/plain; charset=utf-8; format=flowed\r\n\r\n"
+      "Jag har betalat hela beloppet p\xC3\xA5 SEK 3 400:- med OCR \r\n"
+      "279592236699 den 2 juni.\r\n \r\n-- \r\nG\xC3\xB6ran\r\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(
+      m->text,
+      "Jag har betalat hela beloppet på SEK 3 400:- med OCR 279592236699 den 2 "
+      "juni.\n\n-- \nGöran\n");
+}
+
 TEST(MailParse, EmptyAndBlankInputAreErrors) {
   EXPECT_EQ(ParseMessage("").status().code(), Status::Code::kInvalidInput);
   EXPECT_EQ(ParseMessage(" \r\n\r\n").status().code(),
