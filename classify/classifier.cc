@@ -90,19 +90,27 @@ std::vector<Span> FeatureSpans(const std::string& word, const FoldedText& folded
 }
 
 void AddModelEvidence(const ModelPrediction& prediction, const std::string& version,
-                      const FoldedText& folded, std::array<Evidence, kClassCount>* evidence) {
+                      std::array<Evidence, kClassCount>* evidence) {
   for (size_t c = 0; c < kClassCount; ++c) {
     Evidence& e = (*evidence)[c];
     e.model = prediction.class_probability[c];
-    if (e.model < 0.3) continue;
-    Reason reason{"model", version, "p=" + Fixed2(e.model), {}};
-    std::string words;
-    for (const ModelFeature& f : prediction.features[c]) {
-      words += (words.empty() ? "" : ", ") + f.word;
-      for (const Span& s : FeatureSpans(f.word, folded)) reason.spans.push_back(s);
+    if (e.model >= 0.3) e.reasons.push_back({"model", version, "p=" + Fixed2(e.model), {}});
+  }
+}
+
+// The model's reasons name the words that pushed it towards the class, with their spans;
+// computed for the reported classes only.
+void AddModelFeatures(const Model& model, const FoldedText& folded, std::vector<ClassResult>* classes) {
+  for (ClassResult& c : *classes) {
+    for (Reason& reason : c.reasons) {
+      if (reason.source != "model") continue;
+      std::string words;
+      for (const ModelFeature& f : model.Features(folded.text, c.cls)) {
+        words += (words.empty() ? "" : ", ") + f.word;
+        for (const Span& s : FeatureSpans(f.word, folded)) reason.spans.push_back(s);
+      }
+      if (!words.empty()) reason.detail += "; features: " + words;
     }
-    if (!words.empty()) reason.detail += "; features: " + words;
-    e.reasons.push_back(std::move(reason));
   }
 }
 
@@ -169,8 +177,8 @@ Decision Decide(std::array<Evidence, kClassCount>& evidence, const ClassifyOptio
 }
 
 Jurisdiction PickJurisdiction(const ClassifyOptions& options, Language language,
-                              const std::vector<JurisdictionHit>& signals,
-                              const FoldedText& folded, std::vector<Reason>* reasons) {
+                              const RuleSet& rules, const FoldedText& folded,
+                              std::vector<Reason>* reasons) {
   if (options.case_jurisdiction != Jurisdiction::kUnknown) {
     reasons->push_back({"jurisdiction", "case", "the case's jurisdiction", {}});
     return options.case_jurisdiction;
@@ -189,6 +197,8 @@ Jurisdiction PickJurisdiction(const ClassifyOptions& options, Language language,
     default:
       break;
   }
+  // English or unknown: the letter's currency, phone prefixes and places decide.
+  const std::vector<JurisdictionHit> signals = rules.MatchJurisdiction(folded.text);
   std::map<Jurisdiction, int> votes;
   for (const auto& s : signals) ++votes[s.jurisdiction];
   Jurisdiction best = Jurisdiction::kUnknown;
@@ -269,15 +279,15 @@ Classification Classifier::Classify(std::string_view text, const ClassifyOptions
     return out;
   }
   AddRuleEvidence(rules_->Match(folded.text), folded, out.language, &evidence);
-  if (prediction) AddModelEvidence(*prediction, model_->version(), folded, &evidence);
+  if (prediction) AddModelEvidence(*prediction, model_->version(), &evidence);
   Decision decision = Decide(evidence, options);
   out.classes = std::move(decision.classes);
+  if (prediction) AddModelFeatures(*model_, folded, &out.classes);
   out.needs_human_reasons = std::move(decision.needs_human);
   if (out.language.language == Language::kUnknown) {
     out.needs_human_reasons.push_back("language not recognised");
   }
-  out.legal.jurisdiction = PickJurisdiction(options, out.language.language,
-                                            rules_->MatchJurisdiction(folded.text), folded,
+  out.legal.jurisdiction = PickJurisdiction(options, out.language.language, *rules_, folded,
                                             &out.legal.reasons);
   DecideLegal(*rules_, out.classes, options, &out.legal, &out.needs_human_reasons);
   if (out.legal.category != LegalCategory::kNone && out.legal.jurisdiction == Jurisdiction::kUnknown) {

@@ -9,7 +9,7 @@
 namespace purr::classify {
 namespace {
 
-constexpr size_t kMaxBytes = 16 * 1024;  // the start of a letter says enough
+constexpr size_t kMaxBytes = 4 * 1024;  // the start of a letter says enough
 
 // Words used by one language and not by its neighbours (function words and spellings).
 struct Marker {
@@ -113,6 +113,21 @@ void Normalise(std::array<double, 6>* scores) {
   for (double& s : *scores) s /= sum;
 }
 
+size_t ArgMax(const std::array<double, 6>& v) {
+  return static_cast<size_t>(std::max_element(v.begin(), v.end()) - v.begin());
+}
+
+// The markers and the model name the same language, each with a clear majority.
+bool Agree(const std::array<double, 6>& markers, const std::array<double, 6>* model) {
+  if (model == nullptr) return false;
+  size_t m = ArgMax(markers), p = ArgMax(*model);
+  auto norwegian = [](size_t i) {
+    return i == static_cast<size_t>(Language::kNb) || i == static_cast<size_t>(Language::kNn);
+  };
+  bool same = m == p || (norwegian(m) && norwegian(p));
+  return same && markers[m] >= 0.6 && (*model)[p] >= 0.8;
+}
+
 }  // namespace
 
 LanguageResult DetectLanguage(std::string_view lowered, const std::array<double, 6>* model) {
@@ -121,11 +136,15 @@ LanguageResult DetectLanguage(std::string_view lowered, const std::array<double,
   std::array<double, 6> markers = CountMarkers(text, &words);
   if (words < 2) return {Language::kUnknown, 0};
   Normalise(&markers);
+  // CLD2 is asked only when the model and the marker words do not agree on one language;
+  // when they do, its vote could not change the outcome.
   std::array<double, 6> cld{};
-  bool reliable = false;
-  Language cld_language = FromCld2(CLD2::DetectLanguage(text.data(), static_cast<int>(text.size()),
-                                                        true, &reliable));
-  cld[static_cast<size_t>(cld_language)] = reliable ? 1.0 : 0.5;
+  if (!Agree(markers, model)) {
+    bool reliable = false;
+    Language cld_language = FromCld2(CLD2::DetectLanguage(
+        text.data(), static_cast<int>(text.size()), true, &reliable));
+    cld[static_cast<size_t>(cld_language)] = reliable ? 1.0 : 0.5;
+  }
   std::array<double, 6> score{};
   for (size_t i = 1; i < score.size(); ++i) {
     score[i] = model != nullptr ? 0.4 * (*model)[i] + 0.4 * markers[i] + 0.2 * cld[i]

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <map>
+#include <set>
 #include <sstream>
 
 #include "classify/hash.h"
@@ -20,7 +20,8 @@ namespace {
 constexpr std::string_view kMagic = "purr-model 1\n";
 constexpr const char* kLabelPrefix = "__label__";
 constexpr int32_t kFastTextMagic = 793712314;
-constexpr size_t kTopFeatures = 4;
+// The language shows in the first kilobytes; reading more only costs time.
+constexpr size_t kLanguageBytes = 800;
 
 bool IsWordByte(unsigned char c) { return (c >= 'a' && c <= 'z') || c >= 0x80; }
 
@@ -147,34 +148,31 @@ ModelPrediction Model::Predict(std::string_view folded, std::string_view lowered
   for (auto& [p, label] : PredictAll(*impl_->classes, input)) {
     if (auto cls = ParseClass(label)) out.class_probability[static_cast<size_t>(*cls)] = p;
   }
-  for (auto& [p, label] : PredictAll(*impl_->language, LettersOnly(lowered))) {
+  for (auto& [p, label] : PredictAll(*impl_->language, LettersOnly(lowered.substr(0, kLanguageBytes)))) {
     Language language = ParseLanguage(label);
     if (language != Language::kUnknown) out.language_probability[static_cast<size_t>(language)] = p;
   }
-  // Features: the words whose vectors point most towards each likely class.
-  std::map<std::string, fasttext::Vector> vectors;
-  std::istringstream words(input);
-  for (std::string word; words >> word;) {
-    if (word.size() < 3 || vectors.count(word)) continue;
-    fasttext::Vector v(impl_->classes->getDimension());
-    impl_->classes->getWordVector(v, word);
-    vectors.emplace(word, std::move(v));
-  }
-  auto output = impl_->classes->getOutputMatrix();
-  for (Class cls : kAllClasses) {
-    size_t c = static_cast<size_t>(cls);
-    if (out.class_probability[c] < 0.3 || impl_->label_row[c] < 0) continue;
-    std::vector<ModelFeature> features;
-    for (const auto& [word, v] : vectors) {
-      features.push_back({word, output->dotRow(v, impl_->label_row[c])});
-    }
-    size_t keep = std::min(kTopFeatures, features.size());
-    std::partial_sort(features.begin(), features.begin() + static_cast<long>(keep), features.end(),
-                      [](const auto& a, const auto& b) { return a.weight > b.weight; });
-    features.resize(keep);
-    out.features[c] = std::move(features);
-  }
   return out;
+}
+
+std::vector<ModelFeature> Model::Features(std::string_view folded, Class cls, size_t count) const {
+  std::vector<ModelFeature> features;
+  const int32_t row = impl_->label_row[static_cast<size_t>(cls)];
+  if (row < 0) return features;
+  auto output = impl_->classes->getOutputMatrix();
+  std::set<std::string> seen;
+  std::istringstream words(ModelInput(folded));
+  fasttext::Vector v(impl_->classes->getDimension());
+  for (std::string word; words >> word;) {
+    if (word.size() < 3 || !seen.insert(word).second) continue;
+    impl_->classes->getWordVector(v, word);
+    features.push_back({word, output->dotRow(v, row)});
+  }
+  size_t keep = std::min(count, features.size());
+  std::partial_sort(features.begin(), features.begin() + static_cast<long>(keep), features.end(),
+                    [](const auto& a, const auto& b) { return a.weight > b.weight; });
+  features.resize(keep);
+  return features;
 }
 
 namespace {
@@ -192,7 +190,7 @@ Result<std::string> TrainOne(const std::string& input_path, const std::string& m
   args.minCount = 1;
   args.minCountLabel = 1;
   args.wordNgrams = language ? 1 : options.word_ngrams;
-  args.minn = language ? 1 : options.minn;
+  args.minn = language ? 2 : options.minn;
   args.maxn = language ? 4 : options.maxn;
   args.bucket = options.bucket;
   args.thread = 1;
@@ -231,7 +229,7 @@ Result<std::string> TrainModel(const std::vector<Example>& examples, const Train
       if (!labels.empty() && !input.empty()) classes << labels << input << "\n";
       if (example.language != Language::kUnknown) {
         language << kLabelPrefix << LanguageCode(example.language) << " "
-                 << LettersOnly(Lower(example.text)) << "\n";
+                 << LettersOnly(Lower(example.text).substr(0, kLanguageBytes)) << "\n";
       }
     }
     if (!classes || !language) return Status::IoError(dir.string() + ": cannot write training files");

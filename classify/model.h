@@ -39,7 +39,7 @@ struct TrainOptions {
   int epoch = 200;
   double lr = 1.0;
   int dim = 16;
-  int minn = 3, maxn = 5;
+  int minn = 3, maxn = 4;
   int word_ngrams = 2;
   int bucket = 20000;
   int seed = 7;
@@ -55,7 +55,6 @@ struct ModelFeature {
 
 struct ModelPrediction {
   std::array<double, kClassCount> class_probability{};
-  std::array<std::vector<ModelFeature>, kClassCount> features;  // top words per class
   std::array<double, 6> language_probability{};  // indexed by Language
 };
 
@@ -72,6 +71,11 @@ class Model {
 
   // `folded` and `lowered` are the Fold() and Lower() views of one letter (normalize.h).
   ModelPrediction Predict(std::string_view folded, std::string_view lowered) const;
+
+  // The words of `folded` whose vectors point most towards `cls` (at most `count`): the
+  // model's reasons for a class. Costs a word-vector lookup per distinct word, so it is
+  // asked only for the classes reported.
+  std::vector<ModelFeature> Features(std::string_view folded, Class cls, size_t count = 4) const;
 
  private:
   struct Impl;

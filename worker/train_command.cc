@@ -47,7 +47,7 @@ int RunTrainCommand(const CommandArgs& args) {
   cl.Value("seed", "N", "random seed (default 7)");
   cl.Value("lr", "RATE", "learning rate (default 1.0)");
   cl.Value("minn", "N", "shortest character n-gram (default 3; 0 = words only)");
-  cl.Value("maxn", "N", "longest character n-gram (default 5)");
+  cl.Value("maxn", "N", "longest character n-gram (default 4)");
   cl.Value("date", "YYYY-MM-DD", "date in the model version (default today, UTC)");
   if (auto exit_code = cl.Parse(args)) return *exit_code;
   if (!cl.Has("examples") || !cl.Has("out")) return cl.UsageError("--examples and --out are required");
