@@ -96,16 +96,13 @@ int CountMarkers(std::string_view lower,
   return n;
 }
 
-}  // namespace
-
-std::string_view GuessLanguage(const Context& ctx);
-
-std::string_view LanguageOf(const Context& ctx) {
-  if (!ctx.language_known) {
-    ctx.language = GuessLanguage(ctx);
-    ctx.language_known = true;
-  }
-  return ctx.language;
+// Occurrences of a (UTF-8) letter anywhere, inside words too.
+int CountBytes(std::string_view lower, std::string_view letter) {
+  int n = 0;
+  for (size_t at = lower.find(letter); at != std::string_view::npos;
+       at = lower.find(letter, at + letter.size()))
+    ++n;
+  return n;
 }
 
 std::string_view GuessLanguage(const Context& ctx) {
@@ -116,13 +113,11 @@ std::string_view GuessLanguage(const Context& ctx) {
   if (hint.rfind("da", 0) == 0) return "da";
   if (hint.rfind("en", 0) == 0) return "en";
   // Only the first 4 KB: enough for a guess, and a 20 MB text stays cheap.
-  std::string lower(ctx.text.substr(0, 4096));
-  for (char& c : lower)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string_view lower = std::string_view(ctx.lower).substr(0, 4096);
   const int sv = CountMarkers(lower, {"och", "jag", "inte", "för", "är", "att",
                                       "kronor", "ärendenr", "vänliga",
                                       "hälsningar", "mig", "tack", "nu"}) +
-                 CountMarkers(lower, {"ä", "ö"});
+                 (CountBytes(lower, "ä") + CountBytes(lower, "ö")) / 4;
   const int da = CountMarkers(
       lower, {"jeres", "jer", "venlig", "af", "hvad", "mig", "sagsnr", "sag",
               "sagen", "blev", "efter", "gik", "kære", "hej", "nu", "tak",
@@ -132,7 +127,7 @@ std::string_view GuessLanguage(const Context& ctx) {
               "av",   "eg",    "sak",     "saken",  "etter",   "ble",    "gikk",
               "hei",  "nå",    "mvh",     "kroner", "beløpet", "betalt"});
   const int en = CountMarkers(
-      lower, {"the", "and", "you", "your", "please", "regards", "i"});
+      lower, {"the", "and", "you", "your", "please", "regards", "paid"});
   const int best = std::max({sv, da, nb, en});
   if (best == 0) return "";
   if (best == sv) return "sv";
@@ -140,6 +135,16 @@ std::string_view GuessLanguage(const Context& ctx) {
   if (best == da) return "da";
   if (best == nb) return "nb";
   return "en";
+}
+
+}  // namespace
+
+std::string_view LanguageOf(const Context& ctx) {
+  if (!ctx.language_known) {
+    ctx.language = GuessLanguage(ctx);
+    ctx.language_known = true;
+  }
+  return ctx.language;
 }
 
 namespace {

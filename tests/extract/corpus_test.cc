@@ -73,6 +73,31 @@ TEST(ExtractCorpus, EveryLetterGivesWellFormedEntities) {
   EXPECT_GE(per_type["postal_address"], 10);
 }
 
+// Without a language hint, "kr" amounts get the currency of the letter's
+// country: the marker-word guess must tell Norwegian from Danish.
+TEST(ExtractCorpus, BareKronerTakeTheLettersCurrencyWithoutAHint) {
+  const std::map<std::string, std::string> currency = {
+      {"nb", "NOK"}, {"sv", "SEK"}, {"da", "DKK"}};
+  for (const auto& [lang, code] : currency) {
+    int right = 0, total = 0;
+    for (const auto& entry : fs::directory_iterator(LettersDir() / lang)) {
+      if (entry.path().extension() != ".txt") continue;
+      const std::string text = ReadFile(entry.path());
+      for (const Entity& e : ExtractEntities(text, {})) {
+        const std::string matched = text.substr(e.start, e.end - e.start);
+        if (e.type != "amount" ||
+            matched.find_first_of("NSDEU\xC2\xE2") != std::string::npos)
+          continue;  // an explicit code or symbol
+        ++total;
+        right += e.detail == code;
+      }
+    }
+    EXPECT_GE(total, 40) << lang;
+    EXPECT_GE(right * 100, total * 95)
+        << lang << ": " << right << " of " << total;
+  }
+}
+
 TEST(ExtractCorpus, NorwegianLettersKids) {
   EXPECT_TRUE(Has(Extract("nb/002_payment_proof_power.txt", "nb"), "kid",
                   "186252763", true));
