@@ -35,7 +35,7 @@ const RE2& SuffixRe() {
   // bare number is not matched at all (most numbers in a letter are not
   // amounts; this keeps the scan cheap).
   const std::string currency =
-      R"([ \t]?(?:\x{A0})?\b(?i:(nok|sek|dkk|eur|usd|gbp|chf|isk)|(kr|kroner|kronor|kronur|euro|euros|pounds?))\b\.?)";
+      R"([ \t]?(?:\x{A0})?(?:\b(?i:(nok|sek|dkk|eur|usd|gbp|chf|isk)|(kr|kroner|kronor|kronur|euro|euros|pounds?))\b\.?|(€|£)))";
   static const RE2 re(R"(\b)" + std::string(kNum) +
                           R"((?:(,-{1,2}|:-|\.-)(?:)" + currency + ")?|" +
                           currency + ")",
@@ -116,10 +116,15 @@ void ExtractAmounts(const Context& ctx) {
   ForEachMatch(
       SuffixRe(), ctx.text, [&](const std::vector<re2::StringPiece>& g) {
         const std::string_view dash = View(g[2]);
-        const std::string_view code = !g[3].empty() ? View(g[3]) : View(g[5]);
-        const std::string_view word = !g[4].empty() ? View(g[4]) : View(g[6]);
+        // The currency alternatives appear twice (after a dash form, alone):
+        // groups 3-5 and 6-8 are code, word and symbol.
+        const std::string_view code = !g[3].empty() ? View(g[3]) : View(g[6]);
+        const std::string_view word = !g[4].empty() ? View(g[4]) : View(g[7]);
+        const std::string_view symbol = !g[5].empty() ? View(g[5]) : View(g[8]);
         std::string currency;
-        if (!code.empty()) {
+        if (!symbol.empty()) {
+          currency = CurrencyOfSymbol(symbol);
+        } else if (!code.empty()) {
           currency = Upper(code);
         } else if (!word.empty()) {
           const std::string upper = CurrencyOfWord(word);

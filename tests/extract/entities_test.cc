@@ -187,6 +187,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"totalt kr. 2.318,00.", "da", "amount", "231800", true,
              "kr. 2.318,00", "DKK"},
         Case{"500 kronor", "sv", "amount", "50000", true, "500 kronor", "SEK"},
+        Case{"gebyret på 120 € er", "nb", "amount", "12000", true, "120 €",
+             "EUR"},
+        Case{"avgiften 49,90 € godtar", "sv", "amount", "4990", true, "49,90 €",
+             "EUR"},
         Case{"kr\xC2\xA0"
              "1\xC2\xA0"
              "249,50",
