@@ -3,7 +3,8 @@
 // OCR'd page by page), or an e-mail (.eml / RFC 5322 headers; text body, .txt attachments,
 // and image or PDF attachments OCR'd and appended as further pages).
 //
-// Not thread-safe: a LetterReader holds one OCR engine, created on first use.
+// Not thread-safe: a LetterReader holds one OCR engine, created on first use. An e-mail's
+// image and PDF attachments go through a temporary file (ocr::Document reads paths).
 #ifndef PURR_WORKER_LETTER_INPUT_H_
 #define PURR_WORKER_LETTER_INPUT_H_
 

@@ -166,3 +166,48 @@ TEST_F(ClassifyCommandTest, OcrdScansKeepLegalHaltRecall) {
 
 }  // namespace
 }  // namespace purr
+
+namespace purr {
+namespace {
+
+struct EmailCase {
+  const char* file;
+  const char* first_class;
+  const char* legal;
+};
+
+class ClassifyEmail : public ::testing::TestWithParam<EmailCase> {};
+
+// E-mails through the mail/ parser: HTML-only bodies, unknown charsets, broken MIME and
+// attachments that are not what their MIME type says all still give a classification.
+TEST_P(ClassifyEmail, IsParsedAndClassified) {
+  testing::PurrRun run = RunPurr({"classify", "--json", std::string("fixtures/mail/") + GetParam().file});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  Poco::JSON::Parser parser;
+  auto result = parser.parse(run.out_lines().at(0)).extract<Poco::JSON::Object::Ptr>();
+  EXPECT_EQ(result->getValue<std::string>("input"), "email");
+  EXPECT_EQ(result->getArray("classes")->getObject(0)->getValue<std::string>("class"), GetParam().first_class);
+  EXPECT_EQ(result->getObject("legal")->getValue<std::string>("category"), GetParam().legal);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, ClassifyEmail,
+    ::testing::Values(EmailCase{"outlook_alternative_nb.eml", "dispute", "halt"},
+                      EmailCase{"html_only_base64_nn.eml", "dispute", "halt"},
+                      EmailCase{"unknown_charset_nb.eml", "dispute", "halt"},
+                      EmailCase{"cp1252_sv.eml", "payment_proof", "none"},
+                      EmailCase{"qp_da.eml", "address_change", "none"}));
+
+TEST(ClassifyEmailBadInput, BrokenMimeAndMislabelledAttachmentsAreReadWithWarnings) {
+  for (const char* file : {"fixtures/mail/broken_mime_da.eml", "fixtures/mail/mislabelled_attachment_sv.eml"}) {
+    testing::PurrRun run = RunPurr({"classify", "--json", file});
+    EXPECT_EQ(run.exit_code, 0) << file << run.err;
+    ASSERT_EQ(run.out_lines().size(), 1u) << file;
+    Poco::JSON::Parser parser;
+    auto result = parser.parse(run.out_lines()[0]).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_GT(result->getArray("warnings")->size(), 0u) << file;
+  }
+}
+
+}  // namespace
+}  // namespace purr
