@@ -13,6 +13,8 @@ packages=(
   libpoppler-cpp-dev poppler-utils
   # patterns, rules, text
   libre2-dev libyaml-cpp-dev libicu-dev libgmime-3.0-dev libcld2-dev libfasttext-dev
+  # classifier comparison (fixtures/models/compare_liblinear.py): liblinear command-line tools
+  liblinear-tools
   # store, daemon, archives
   libsqlitecpp-dev libsqlite3-dev libpoco-dev libarchive-dev
   # bank files: expat for streaming camt XML (also pulled in by libpoco-dev)
