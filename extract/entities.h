@@ -1,38 +1,35 @@
 // Entity extraction from letter text: payment references, invoice and case
 // numbers, amounts, dates, identity numbers, bank accounts, contact details and
 // a new postal address, each with its byte span in the text and, for anything
-// with a check digit, whether it holds.
+// with a check digit, whether it holds. docs/extract.md lists every notation.
 //
-// Types (stable strings, used in JSON; see docs/extract.md for notations and
-// validity rules):
-//   kid             Norwegian KID; valid = MOD10 or MOD11 check (detail
-//   "mod10"/"mod11"/"mod10+mod11") ocr_reference   Swedish OCR-referens; valid
-//   = Luhn (detail "luhn" or "luhn+length") fi_payment      Danish FI line
-//   "+71<...+creditor<" and +73/+75/+01/+04/+15; value = the
-//                   normalised line (refs::FormatFikLine form)
-//   rf_reference    ISO 11649 creditor reference; value compact
-//   ("RF18539007547034") invoice_number  value as written after its label
-//   (blanks removed) case_number     value as written after its label (blanks
-//   removed) amount          value = integer minor units as a decimal string
-//   ("124950"), detail = ISO
-//                   currency code ("NOK"); for a bare "kr", ",-" or ":-" the
-//                   currency comes from ExtractOptions::default_currency or is
-//                   inferred from the text
-//   date            value = ISO "YYYY-MM-DD"; ambiguous or impossible dates are
-//   not emitted national_id     NO fødselsnummer/D-nummer (mod11), SE
-//   personnummer/samordningsnummer
-//                   (Luhn), DK CPR (date plausibility; detail says "date" — the
-//                   mod11 check is not required since 2007). value = the digits
-//                   as written, compacted.
-//   bank_account    NO 11-digit (mod11), SE clearing+account, DK reg.nr+konto,
-//   IBAN (mod97) email, phone    phone value is compact ("+4791234567" or
-//   "91234567") postal_address  a new address after "ny adresse", "flyttat
-//   till", "new address", ...;
-//                   value "Storgata 5, 0155 Oslo"
+// Types (stable strings, used in JSON), their value, and what valid means:
+// - kid: digits after a KID label; MOD10 or MOD11 holds (detail "mod10",
+//   "mod11", "mod10+mod11"; ";ocr_repaired" when O/l/I were read as digits).
+// - ocr_reference: Swedish OCR-referens; Luhn (detail "luhn", "luhn+length").
+// - fi_payment: Danish "+71<...+creditor<" (also +73/+75/+01/+04/+15) in
+//   refs::FormatFikLine form, or a bare betalings-id; refs::ParseFikLine
+//   accepts it.
+// - rf_reference: ISO 11649, compact ("RF18539007547034"); MOD 97.
+// - invoice_number, case_number: as written after the label, blanks removed.
+// - amount: integer minor units as a decimal string ("124950"), detail = ISO
+//   currency ("NOK"); "kr", ",-" and ":-" take ExtractOptions::default_currency
+//   or the letter's language.
+// - date: "YYYY-MM-DD"; impossible dates are not emitted.
+// - national_id: digits only; NO fødselsnummer/D-nummer (both check digits +
+//   date), SE personnummer/samordningsnummer (Luhn + date), DK CPR (date
+//   plausibility only: the modulus-11 check was dropped in 2007); detail
+//   names the scheme ("NO:d_nummer", "SE:personnummer:luhn", "DK:cpr:date").
+// - bank_account: NO 11 digits (MOD11), IBAN (MOD 97), SE clearing-account
+//   (the bank's rule by clearing range), SE bankgiro/plusgiro (Luhn), DK
+//   reg-konto (shape only).
+// - email; phone (compact, "+4741255873"; valid = digit count fits).
+// - postal_address: "Storgata 5, 0155 Oslo" after "ny adresse", "flyttat
+//   till", "new address", ...; detail = country ("NO", "DK", "SE", "NO/DK").
 //
 // Thread safety: ExtractEntities and the masking helpers are pure functions.
-// The compiled patterns are built once (on first use, thread-safely) and shared
-// read-only by all threads. Cost: a 2 KB letter takes well under 200 µs on one
+// The compiled patterns are built once (on first use, thread-safely) and
+// shared read-only by all threads. Cost: about 130 µs for a 2 KB letter on one
 // core (bench/extract prints the figure).
 #ifndef PURR_EXTRACT_ENTITIES_H_
 #define PURR_EXTRACT_ENTITIES_H_
@@ -62,27 +59,25 @@ inline constexpr std::string_view kPostalAddress = "postal_address";
 struct Entity {
   std::string type;   // one of the k* names above
   std::string value;  // normalised value (see the type list above)
-  // For references, identity numbers and accounts: the check (or date
-  // plausibility) holds. For the other types: the value parsed cleanly (true
-  // for everything emitted, except an invalid-looking candidate a caller may
-  // still want to see, e.g. an amount "1,249" in a letter without a currency
-  // context is not emitted at all).
+  // References, identity numbers, accounts: the check (or date plausibility)
+  // holds; an invalid one is kept as a candidate. Phones: the digit count fits
+  // the country. Every other type is only emitted when it parsed cleanly, so
+  // it is always true.
   bool valid = false;
-  size_t start =
-      0;  // byte offsets into the text given: text.substr(start, end - start)
-  size_t end = 0;  // is what was matched (label excluded for labelled values)
-  std::string detail;  // algorithm ("mod11", "luhn+length"), currency code,
-                       // country ("NO"), or the scheme ("fodselsnummer",
-                       // "d_nummer", "cpr:date", "iban")
+  // Byte offsets into the text given: text.substr(start, end - start) is what
+  // was matched (the label is not part of it).
+  size_t start = 0;
+  size_t end = 0;
+  // Algorithm ("mod11", "luhn+length"), currency code, country, or scheme.
+  std::string detail;
 };
 
 struct ExtractOptions {
   // Extra RE2 patterns for invoice and case numbers, each with exactly one
   // capturing group that holds the number (e.g.
   // R"((?i)\bordre\s*nr\.?\s*[:#]?\s*([A-Z0-9-]{3,20}))"). They are tried in
-  // addition to the defaults for the labels used in the corpus ("fakturanr",
-  // "fakturanummer", "invoice no", "saksnr", "ärendenr", "sagsnr", "case no",
-  // "referanse",
+  // addition to the defaults for the labels used in the corpus (fakturanr,
+  // fakturanummer, invoice no, saksnr, ärendenr, sagsnr, case no, referanse,
   // ...). A pattern RE2 rejects is skipped; ValidatePatterns below reports it.
   // Compiled patterns are cached per distinct pattern string (shared,
   // thread-safe).
@@ -100,9 +95,10 @@ struct ExtractOptions {
   // given; default day first).
   std::string language;
 
-  // Year assumed for dates written without one ("den 3. mars"); 0 = emit no
-  // such dates. The caller passes the receipt year (classify has it; extraction
-  // never reads a clock).
+  // Year for a date written without one ("den 3. mars") when the letter has
+  // no dated date to take it from (the nearest one before it, else after it,
+  // is used first); 0 = do not emit such dates. The caller passes the receipt
+  // year (extraction never reads a clock). Also pivots two-digit years.
   int default_year = 0;
 
   // Text longer than this is cut (entities only from the first max_bytes);
