@@ -39,21 +39,22 @@ struct Message {
   std::string from;  // decoded display form: "Kari Nordmann <kari@example.no>"
   std::string to;
   std::string subject;  // RFC 2047 decoded, UTF-8
-  std::string date;  // ISO 8601 "2025-03-03T14:05:00+01:00"; the raw header if
-                     // unparseable
+  // ISO 8601 "2025-03-03T14:05:00+01:00"; the raw header if unparseable.
+  std::string date;
   std::string message_id;  // without angle brackets
   // The readable body in UTF-8: text/plain preferred; else HTML turned into
   // text (tags, scripts and styles removed, entities decoded, paragraph breaks
   // kept). Bodies of several inline parts are joined with a blank line.
   std::string text;
   std::vector<Attachment> attachments;
-  std::vector<std::string>
-      warnings;  // one sentence each, for the clerk and the log
+  // One sentence each, for the clerk and the log. Never contains body text.
+  std::vector<std::string> warnings;
 };
 
 struct ParseOptions {
   // Multiparts nested deeper than this are not descended into (warning). Mail
-  // from people nests 2-4 levels; 100 levels is an attack or a loop.
+  // from people nests 2-4 levels; 100 levels is an attack or a loop. GMime's
+  // own parser also stops at its nesting limit (warning).
   int max_depth = 32;
   size_t max_bytes = 64u << 20;  // larger input: kLimitExceeded
   size_t max_attachments = 100;  // further attachments are dropped (warning)
@@ -61,7 +62,8 @@ struct ParseOptions {
 
 // Errors: kInvalidInput for empty or blank input; kLimitExceeded above
 // max_bytes. Anything else, garbage included, gives a Message (possibly with
-// only warnings and the raw text as body).
+// only warnings and the raw text as body). Forwarded messages (message/rfc822)
+// are part of the letter: their body and attachments are collected too.
 Result<Message> ParseMessage(std::string_view bytes,
                              const ParseOptions& options = {});
 

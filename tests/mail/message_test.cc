@@ -184,6 +184,22 @@ TEST(MailParse, FormatFlowedLinesAreJoined) {
       "juni.\n\n-- \nGöran\n");
 }
 
+TEST(MailParse, ForwardedMessageBodyBelongsToTheLetter) {
+  Result<Message> m = ParseMessage(
+      "From: advokat@example.no\r\nSubject: Fwd: krav\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; boundary=\"f\"\r\n\r\n"
+      "--f\r\nContent-Type: text/plain\r\n\r\nSe videresendt e-post.\r\n"
+      "--f\r\nContent-Type: message/rfc822\r\n\r\n"
+      "From: kari@example.no\r\nSubject: krav\r\n"
+      "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+      "Jeg bestrider kravet i sak 2024-118734.\r\n"
+      "--f--\r\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(
+      m->text,
+      "Se videresendt e-post.\n\nJeg bestrider kravet i sak 2024-118734.");
+}
+
 TEST(MailParse, EmptyAndBlankInputAreErrors) {
   EXPECT_EQ(ParseMessage("").status().code(), Status::Code::kInvalidInput);
   EXPECT_EQ(ParseMessage(" \r\n\r\n").status().code(),
