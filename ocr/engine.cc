@@ -29,8 +29,9 @@ struct TessDeleter {
 };
 using TessPtr = std::unique_ptr<tesseract::TessBaseAPI, TessDeleter>;
 
-// Lines of the page read first to decide its language.
-constexpr size_t kSampleLines = 6;
+// Lines of the page read to decide its language: two usually carry enough distinctive words
+// (each line read costs a twelfth of a typical letter's recognition); three more if not.
+constexpr size_t kSampleLines[] = {2, 3};
 // Below this share of the glyph-like ink recognised as characters, text was probably lost.
 constexpr double kMinYield = 0.6;
 constexpr int kMinGlyphsForYieldCheck = 150;
@@ -157,45 +158,52 @@ struct Engine::Impl {
     return rc == 0 && !deadline->expired();
   }
 
-  // Reads a band of lines with all languages and guesses the page's language from it.
+  // Reads a band of a few lines with one model and guesses the page's language from it; a
+  // second band further down when the first is not conclusive (an address block, say).
   std::string ChooseLanguages(const PreparedPage& prepared, Deadline* deadline,
                               PageResult* result) {
     if (!options.detect_language || options.languages.size() < 2) return all_languages;
     auto lines = FindTextLines(prepared.binary.get());
     if (lines.empty()) return all_languages;
+    std::string sample;
     size_t first = lines.size() / 3;
-    if (first + kSampleLines > lines.size()) {
-      first = lines.size() > kSampleLines ? lines.size() - kSampleLines : 0;
+    for (size_t band_lines : kSampleLines) {
+      if (first >= lines.size()) break;
+      const size_t last = std::min(lines.size(), first + band_lines) - 1;
+      sample += ReadBand(prepared, lines[first].first, lines[last].second, deadline);
+      sample += '\n';
+      LanguageGuess guess = GuessLanguage(sample, options.languages);
+      if (!guess.model.empty()) return ModelsFor(guess.model);
+      first = last + 1;
+      if (first >= lines.size()) first = 0;  // short page: the lines above the first band
     }
-    size_t last = std::min(lines.size(), first + kSampleLines) - 1;
-    const int pad = 6;
-    const int top = std::max(0, lines[first].first - pad);
-    const int bottom = std::min(pixGetHeight(prepared.binary.get()), lines[last].second + pad);
+    result->warnings.push_back("language unclear from a sample of lines; used " +
+                               all_languages);
+    return all_languages;
+  }
 
-    // Reading the band from a clipped copy: SetRectangle on the whole page gave garbage
-    // for these bands with Tesseract 5.3 and took as long as the page.
+  // Text of the rows [top, bottom) of the page, read as one block by the first language's
+  // model: the words that tell the languages apart survive any of the models.
+  std::string ReadBand(const PreparedPage& prepared, int top, int bottom, Deadline* deadline) {
+    const int pad = 6;
+    top = std::max(0, top - pad);
+    bottom = std::min(pixGetHeight(prepared.binary.get()), bottom + pad);
+    // A clipped copy: SetRectangle on the whole page gave garbage for such bands with
+    // Tesseract 5.3 and took as long as the page.
     std::unique_ptr<Box, void (*)(Box*)> box(
         boxCreate(0, top, pixGetWidth(prepared.binary.get()), bottom - top),
         [](Box* b) { boxDestroy(&b); });
     PixPtr band(pixClipRectangle(prepared.binary.get(), box.get(), nullptr));
-    if (!band) return all_languages;
-    // The first language's model alone reads the band: the words that tell the languages
-    // apart survive any of the models, and one model is faster than all of them.
+    if (!band) return "";
     Result<tesseract::TessBaseAPI*> api = Api(options.languages.front());
-    if (!api.ok()) return all_languages;
-    (*api)->SetPageSegMode(tesseract::PSM_AUTO);
+    if (!api.ok()) return "";
+    (*api)->SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
     (*api)->SetImage(band.get());
     (*api)->SetSourceResolution(prepared.dpi);
-    std::string sample;
-    if (Run(*api, deadline)) sample = TakeText((*api)->GetUTF8Text());
+    std::string text;
+    if (Run(*api, deadline)) text = TakeText((*api)->GetUTF8Text());
     (*api)->Clear();
-    LanguageGuess guess = GuessLanguage(sample, options.languages);
-    if (guess.model.empty()) {
-      result->warnings.push_back("language unclear from the first lines; used " +
-                                 all_languages);
-      return all_languages;
-    }
-    return ModelsFor(guess.model);
+    return text;
   }
 
   // English letters to Nordic creditors name Nordic people, streets and towns; the English
