@@ -233,6 +233,12 @@ std::string MaskSensitive(std::string_view text) {
   std::vector<bool> covered(out.size(), false);
   for (const Entity& e : entities) {
     if (e.end > out.size()) continue;
+    // An unlabelled reference candidate is only a guess: it may as well be an
+    // identity number, so the digit-run rule below masks it.
+    const bool guess =
+        e.detail.size() >= 11 &&
+        e.detail.compare(e.detail.size() - 11, 11, ";unlabelled") == 0;
+    if (guess) continue;
     for (size_t i = e.start; i < e.end; ++i) covered[i] = true;
     if (!IsSensitive(e.type)) continue;
     const std::string masked = internal::MaskKeepingLast(

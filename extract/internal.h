@@ -35,6 +35,7 @@ enum Priority : int {
   kPrioLabelledNumber = 75,
   kPrioId = 70,
   kPrioAccount = 68,
+  kPrioUnlabelledRef = 65,
   kPrioDate = 60,
   kPrioAmount = 55,
   kPrioPhone = 40,

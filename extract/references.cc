@@ -290,6 +290,29 @@ void ExtractIban(const Context& ctx) {
 
 }  // namespace
 
+const RE2& BareDigitsRe() {
+  static const RE2 re(R"((\+|\b)([0-9]{9,25})\b)", PatternOptions());
+  return re;
+}
+
+// A letter that talks about its KID or OCR reference often quotes one without
+// the label ("Jeg skrev 189555927, i brevet står det 189555972"): there, a bare
+// run of 9-25 digits is a reference candidate, valid or not, below every
+// labelled or structured entity (detail ends ";unlabelled").
+void ExtractUnlabelled(const Context& ctx, RefKind kind) {
+  ForEachMatch(
+      BareDigitsRe(), ctx.text, [&](const std::vector<re2::StringPiece>& g) {
+        const std::string digits(View(g[2]));
+        if (!g[1].empty() || digits.rfind("00", 0) == 0)
+          return;  // +47..., 0047...
+        std::string detail;
+        const bool valid = CheckReference(kind, digits, &detail);
+        const size_t start = Offset(ctx.text, g[2]);
+        ctx.Add(TypeOf(kind), digits, valid, start, start + digits.size(),
+                detail + ";unlabelled", kPrioUnlabelledRef);
+      });
+}
+
 void ExtractReferences(const Context& ctx) {
   if (ctx.Mentions("<")) ExtractFik(ctx);
   if (ctx.Mentions("rf")) ExtractRf(ctx);
@@ -300,6 +323,11 @@ void ExtractReferences(const Context& ctx) {
       ctx.Mentions("referens") || ctx.Mentions("betalings") ||
       ctx.Mentions("kundeident"))
     ExtractLabelled(ctx);
+  if (ctx.Mentions("kid")) {
+    ExtractUnlabelled(ctx, RefKind::kKid);
+  } else if (ctx.Mentions("ocr")) {
+    ExtractUnlabelled(ctx, RefKind::kOcr);
+  }
 }
 
 }  // namespace purr::extract::internal

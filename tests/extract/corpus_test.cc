@@ -113,6 +113,20 @@ TEST(ExtractCorpus, NorwegianLettersKids) {
                   "national_id", "27917743636", true));
 }
 
+// Letters about a mistyped reference quote both numbers, the typed one without
+// a label.
+TEST(ExtractCorpus, MistypedReferencesAreUnlabelledCandidates) {
+  const auto nb = Extract("nb/054_paid_wrong_kid.txt", "nb");
+  EXPECT_TRUE(Has(nb, "kid", "189555927", false));
+  EXPECT_TRUE(Has(nb, "kid", "189555972", true));
+  const auto sv = Extract("sv/023_betalt_fel_ocr.txt", "sv");
+  EXPECT_TRUE(Has(sv, "ocr_reference", "521974998371", false));
+  EXPECT_TRUE(Has(sv, "ocr_reference", "521974998317", true));
+  const auto en = Extract("en/023_paid_wrong_kid.txt", "en");
+  EXPECT_TRUE(Has(en, "kid", "30374797893", false) ||
+              Has(en, "kid", "30374797893", true));
+}
+
 TEST(ExtractCorpus, DanishFiLinesAndWrongPaymentId) {
   EXPECT_TRUE(Has(Extract("da/002_paid_water_bill_fi.txt", "da"), "fi_payment",
                   "+71<000579868282883 +80729022<", true));
