@@ -32,6 +32,9 @@ struct Evidence {
   double rule_score = 0;  // noisy-or of the rules that fired
   double model = -1;      // model probability, -1 without a model
   std::vector<Reason> reasons;
+  // Classes every rule that fired yields to (the intersection of their unless_classes).
+  std::vector<Class> yields_to;
+  bool any_rule = false;
 };
 
 bool LanguageFits(const Rule& rule, Language language) {
@@ -67,6 +70,15 @@ void AddRuleEvidence(const std::vector<RuleHit>& hits, const FoldedText& folded,
     double weight = rule->weight * (LanguageFits(*rule, language.language) ? 1.0 : kForeignLanguageFactor);
     Evidence& e = (*evidence)[static_cast<size_t>(rule->cls)];
     e.rule_score = 1 - (1 - e.rule_score) * (1 - weight);
+    if (!e.any_rule) {
+      e.yields_to = rule->unless_classes;
+    } else {
+      std::erase_if(e.yields_to, [&](Class c) {
+        return std::find(rule->unless_classes.begin(), rule->unless_classes.end(), c) ==
+               rule->unless_classes.end();
+      });
+    }
+    e.any_rule = true;
     e.reasons.push_back(std::move(reason));
   }
 }
@@ -138,6 +150,24 @@ struct Decision {
   std::vector<std::string> needs_human;
 };
 
+// Drops a class whose rules all yield to another reported class, unless the model backs it.
+// A halt class yields only to another halt class, so the legal category cannot change.
+void DropYieldingClasses(const std::array<Evidence, kClassCount>& evidence,
+                         std::vector<ClassResult>* classes) {
+  std::vector<Class> reported_classes;
+  for (const ClassResult& r : *classes) reported_classes.push_back(r.cls);
+  auto reported = [&](Class c) {
+    return std::find(reported_classes.begin(), reported_classes.end(), c) != reported_classes.end();
+  };
+  std::erase_if(*classes, [&](const ClassResult& r) {
+    const Evidence& e = evidence[static_cast<size_t>(r.cls)];
+    if (e.model >= 0.5) return false;
+    return std::any_of(e.yields_to.begin(), e.yields_to.end(), [&](Class other) {
+      return other != r.cls && reported(other) && (!IsHaltClass(r.cls) || IsHaltClass(other));
+    });
+  });
+}
+
 Decision Decide(std::array<Evidence, kClassCount>& evidence, const ClassifyOptions& options) {
   Decision d;
   for (Class cls : kAllClasses) {
@@ -162,6 +192,7 @@ Decision Decide(std::array<Evidence, kClassCount>& evidence, const ClassifyOptio
       d.needs_human.push_back(std::string("possible ") + ClassName(cls) + " (p=" + Fixed2(c) + ")");
     }
   }
+  DropYieldingClasses(evidence, &d.classes);
   std::sort(d.classes.begin(), d.classes.end(),
             [](const ClassResult& a, const ClassResult& b) { return a.confidence > b.confidence; });
   if (d.classes.empty()) {

@@ -190,6 +190,11 @@ void RuleSet::Impl::ParseRule(const YAML::Node& node, const std::string& file) {
       throw FileError(file, LineOf(node["weight"]), "rule '" + rule.id + "': weight must be in (0, 1]");
     }
   }
+  for (const std::string& name : ListField(node, "unless_classes", file)) {
+    std::optional<Class> other = ParseClass(name);
+    if (!other) throw FileError(file, rule.line, "rule '" + rule.id + "': unknown class '" + name + "' in unless_classes");
+    rule.unless_classes.push_back(*other);
+  }
   rule.comment = StringField(node, "comment", file, false);
   CompiledRule compiled_rule;
   auto compile_all = [&](const char* key, const std::vector<std::string>& patterns,

@@ -43,6 +43,10 @@ struct Rule {
   std::vector<Language> languages;  // empty: any language
   std::vector<std::string> patterns, negations, exclusions;  // as written
   double weight = 0.8;
+  // The rule's class is dropped when one of these classes is also reported and the model
+  // does not back the rule's class (a payment plan inside a debt settlement is the
+  // settlement's plan; "never ordered" in an identity-theft letter is the theft).
+  std::vector<Class> unless_classes;
   std::string comment;
   std::string file;
   int line = 0;

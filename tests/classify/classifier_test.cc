@@ -72,7 +72,15 @@ INSTANTIATE_TEST_SUITE_P(
         LetterCase{"Hei. Jeg ber om innsyn i alle personopplysninger dere har om meg, jf. GDPR artikkel 15.",
                    {"data_request"}, "statutory_deadline"},
         LetterCase{"Hej! Jag har flyttat. Min nya adress är Storgatan 5, 111 22 Stockholm.", {"address_change"}, "none"},
-        LetterCase{"Hei. Jeg har betalt kravet i dag, vedlagt kvittering fra nettbanken.", {"payment_proof"}, "none"}));
+        LetterCase{"Hei. Jeg har betalt kravet i dag, vedlagt kvittering fra nettbanken.", {"payment_proof"}, "none"},
+        // "never ordered" describes the theft in an identity-theft letter (unless_classes).
+        LetterCase{"Hej. Jeg har aldrig bestilt noget hos Elshop. Nogen har brugt mine oplysninger, "
+                   "og det er anmeldt til politiet.",
+                   {"identity_fraud"}, "halt"},
+        // A payment plan inside a debt settlement is the settlement's plan.
+        LetterCase{"Hei. Namsmannen har åpnet gjeldsforhandling for meg, og jeg skal betale 500 kr i måneden "
+                   "etter planen.",
+                   {"debt_settlement"}, "halt"}));
 
 TEST_F(ClassifierTest, DeadlinesPerJurisdiction) {
   struct Case {

@@ -57,6 +57,8 @@ INSTANTIATE_TEST_SUITE_P(
         BrokenCase{"weight too big", "rules:\n  - {id: x, class: dispute, patterns: [a], weight: 3}\n", "weight must be in (0, 1]"},
         BrokenCase{"weight not a number", "rules:\n  - {id: x, class: dispute, patterns: [a], weight: high}\n", "weight must be a number"},
         BrokenCase{"unknown language", "rules:\n  - {id: x, class: dispute, patterns: [a], languages: [fi]}\n", "unknown language 'fi'"},
+        BrokenCase{"unknown class to yield to", "rules:\n  - {id: x, class: dispute, patterns: [a], unless_classes: [fraud]}\n",
+                   "unknown class 'fraud' in unless_classes"},
         BrokenCase{"unknown section", "rulez:\n  - {id: x}\n", "unknown section 'rulez'"},
         BrokenCase{"not a mapping", "- just\n- a list\n", "expected a mapping"},
         BrokenCase{"rules not a list", "rules: 5\n", "'rules' must be a list"},
