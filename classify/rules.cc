@@ -380,6 +380,15 @@ std::vector<RuleHit> RuleSet::Match(std::string_view folded) const {
   return hits;
 }
 
+std::vector<RuleHit> RuleSet::MatchEachPattern(std::string_view folded) const {
+  std::vector<RuleHit> hits;
+  for (size_t i = 0; i < impl_->set_owner.size(); ++i) {
+    auto [r, p] = impl_->set_owner[i];
+    impl_->MatchRule(r, p, folded, &hits);
+  }
+  return hits;
+}
+
 std::vector<JurisdictionHit> RuleSet::MatchJurisdiction(std::string_view folded) const {
   std::vector<JurisdictionHit> hits;
   for (const auto& signal : impl_->signals) {

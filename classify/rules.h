@@ -101,6 +101,10 @@ class RuleSet {
   std::vector<RuleHit> Match(std::string_view folded) const;
   std::vector<JurisdictionHit> MatchJurisdiction(std::string_view folded) const;
 
+  // The same as Match without the RE2::Set prefilter: every pattern is run on its own.
+  // Slow; the reference the tests compare Match against.
+  std::vector<RuleHit> MatchEachPattern(std::string_view folded) const;
+
  private:
   friend Result<std::shared_ptr<const RuleSet>> LoadRuleSet(const std::vector<RuleFile>&);
   struct Impl;
