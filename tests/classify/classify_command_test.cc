@@ -140,6 +140,20 @@ TEST_F(ClassifyCommandTest, TrainingIsDeterministicAndTheModelIsUsable) {
   EXPECT_EQ(Json(run.out_lines().at(0))->getValue<std::string>("model_version").rfind("ft-2026-01-01-", 0), 0u);
 }
 
+TEST_F(ClassifyCommandTest, TrainsFromInlineTextAndReportsABadLine) {
+  std::string good = Write("examples.jsonl",
+                           "{\"text\": \"Jeg bestrider kravet.\", \"lang\": \"nb\", \"classes\": [\"dispute\"], \"legal\": \"halt\"}\n"
+                           "{\"text\": \"Jeg har flyttet.\", \"lang\": \"nb\", \"classes\": [\"address_change\"]}\n");
+  testing::PurrRun run = RunPurr({"train", "--examples", good, "--out", (dir_ / "m.model").string(), "--epoch", "5"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("trained on 2 letters"), std::string::npos) << run.out;
+  std::string bad = Write("bad.jsonl", "{\"text\": \"x\", \"classes\": [\"dispute\"]}\n{\"text\": \"y\", \"classes\": [\"angry\"]}\n");
+  run = RunPurr({"train", "--examples", bad, "--out", (dir_ / "n.model").string()});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("bad.jsonl:2"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("unknown class \"angry\""), std::string::npos) << run.err;
+}
+
 TEST_F(ClassifyCommandTest, EvalPrintsTheFigures) {
   testing::PurrRun run = RunPurr({"eval", "--examples", "fixtures/letters"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
