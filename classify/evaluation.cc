@@ -49,6 +49,7 @@ std::string Pad(std::string s, size_t width) {
 Metrics Evaluate(const std::vector<EvalItem>& items) {
   Metrics m;
   m.letters = static_cast<int>(items.size());
+  for (int i = 0; i < 10; ++i) m.calibration.push_back({i / 10.0, 0, 0});
   for (const EvalItem& item : items) {
     for (Class c : kAllClasses) {
       bool e = Contains(item.expected, c), p = Contains(item.predicted, c);
@@ -75,6 +76,11 @@ Metrics Evaluate(const std::vector<EvalItem>& items) {
                                  LanguageCode(item.predicted_language));
     }
     m.needs_human += item.needs_human;
+    for (size_t i = 0; i < item.confidences.size() && i < item.predicted.size(); ++i) {
+      size_t bin = std::min<size_t>(9, static_cast<size_t>(std::max(0.0, item.confidences[i]) * 10));
+      ++m.calibration[bin].reported;
+      m.calibration[bin].correct += Contains(item.expected, item.predicted[i]);
+    }
   }
   int with_support = 0;
   double f1_sum = 0;
@@ -112,6 +118,13 @@ std::string FormatMetrics(const Metrics& m) {
          std::to_string(m.language_correct) + "/" + std::to_string(m.letters) + ")\n";
   for (const auto& wrong : m.language_wrong) out += "  language: " + wrong + "\n";
   out += "needs_human: " + std::to_string(m.needs_human) + "\n";
+  out += "\ncalibration (reported classes by confidence: share that were right)\n";
+  for (const CalibrationBin& bin : m.calibration) {
+    if (bin.reported == 0) continue;
+    out += "  " + Fixed(bin.low, 1) + "-" + Fixed(bin.low + 0.1, 1) + ": " +
+           Fixed(static_cast<double>(bin.correct) / bin.reported, 2) + " (" +
+           std::to_string(bin.correct) + "/" + std::to_string(bin.reported) + ")\n";
+  }
   out += "\nconfusion (row: expected, column: predicted; '-' nothing)\n      ";
   for (int c = 0; c <= kClassCount; ++c) out += Pad(c == kClassCount ? "-" : std::to_string(c), 4);
   out += "\n";

@@ -15,6 +15,7 @@ namespace purr::classify {
 struct EvalItem {
   std::string name;
   std::vector<Class> expected, predicted;
+  std::vector<double> confidences;  // of `predicted`, same order; may be empty
   LegalCategory expected_legal = LegalCategory::kNone, predicted_legal = LegalCategory::kNone;
   Language expected_language = Language::kUnknown, predicted_language = Language::kUnknown;
   bool needs_human = false;
@@ -24,6 +25,12 @@ struct ClassScore {
   int tp = 0, fp = 0, fn = 0;
   double precision = 0, recall = 0, f1 = 0;
   int support() const { return tp + fn; }
+};
+
+// Reported classes whose confidence fell in [low, low + 0.1): how many, how many right.
+struct CalibrationBin {
+  double low = 0;
+  int reported = 0, correct = 0;
 };
 
 struct Metrics {
@@ -38,6 +45,7 @@ struct Metrics {
   int language_correct = 0;
   double language_accuracy = 0;
   int needs_human = 0;
+  std::vector<CalibrationBin> calibration;  // 0.0, 0.1, ... 0.9
   std::vector<std::string> halt_missed;      // names of halt letters not called halt
   std::vector<std::string> language_wrong;   // "name: expected -> predicted"
 };

@@ -33,7 +33,10 @@ classify::EvalItem ToItem(const std::string& name, const classify::Example& exam
   classify::EvalItem item;
   item.name = name;
   item.expected = example.classes;
-  for (const auto& cls : c.classes) item.predicted.push_back(cls.cls);
+  for (const auto& cls : c.classes) {
+    item.predicted.push_back(cls.cls);
+    item.confidences.push_back(cls.confidence);
+  }
   item.expected_legal = example.legal;
   item.predicted_legal = c.legal.category;
   item.expected_language = example.language;
