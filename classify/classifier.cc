@@ -278,6 +278,8 @@ void DecideLegal(const RuleSet& rules, const std::vector<ClassResult>& classes,
     if (term == rule->terms.end()) {
       needs_human->push_back(std::string("no legal term for ") + ClassName(c.cls) + " in jurisdiction " +
                              JurisdictionCode(legal->jurisdiction));
+    } else if (!options.received.valid()) {
+      needs_human->push_back("no valid receipt date: deadline not computed");
     } else {
       Date deadline = DeadlineOf(term->second, options.received);
       if (!legal->deadline || DaysBefore(deadline, *legal->deadline)) legal->deadline = deadline;

@@ -77,6 +77,7 @@ struct Date {
   std::string ToString() const;  // YYYY-MM-DD
   // Parses YYYY-MM-DD; nullopt for anything else or an impossible date.
   static std::optional<Date> Parse(std::string_view text);
+  // REQUIRES: valid() (for both).
   Date AddDays(int days) const;
   // Same day n months later, or the last day of that month when it has no such day
   // (how "one month" is counted under Regulation 1182/71, domain.md A.5).
@@ -130,7 +131,7 @@ struct Classification {
 };
 
 struct ClassifyOptions {
-  Date received;  // receipt date; deadlines count from it. REQUIRES: valid().
+  Date received;  // receipt date; deadlines count from it. Invalid: no deadline, needs_human.
   // A class below this confidence is dropped; a halt class kept below it, or one the model
   // alone suggests above `suspect_confidence`, sends the letter to a human.
   double min_confidence = 0.5;

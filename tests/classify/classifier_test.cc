@@ -119,6 +119,13 @@ TEST_F(ClassifierTest, HaltIsImmediateWithTheCountrysStatute) {
   EXPECT_TRUE(has_legal_rule);
 }
 
+TEST_F(ClassifierTest, NoReceiptDateMeansNoDeadlineAndAHuman) {
+  Classification c = Classify("Hei. Jeg bestrider kravet, jeg har aldri bestilt noe.", Date{});
+  EXPECT_EQ(c.legal.category, LegalCategory::kHalt);
+  EXPECT_FALSE(c.legal.deadline.has_value());
+  EXPECT_TRUE(c.needs_human);
+}
+
 TEST_F(ClassifierTest, EnglishWithoutCountrySignalsNeedsAHuman) {
   Classification c = Classify("Hello, I dispute this claim. I never ordered anything from this shop.");
   EXPECT_EQ(c.legal.category, LegalCategory::kHalt);
