@@ -70,12 +70,12 @@ void AddRuleEvidence(const std::vector<RuleHit>& hits, const FoldedText& folded,
     double weight = rule->weight * (LanguageFits(*rule, language.language) ? 1.0 : kForeignLanguageFactor);
     Evidence& e = (*evidence)[static_cast<size_t>(rule->cls)];
     e.rule_score = 1 - (1 - e.rule_score) * (1 - weight);
+    const std::vector<Class>& unless = rule->unless_classes;
     if (!e.any_rule) {
-      e.yields_to = rule->unless_classes;
+      e.yields_to = unless;
     } else {
-      std::erase_if(e.yields_to, [&](Class c) {
-        return std::find(rule->unless_classes.begin(), rule->unless_classes.end(), c) ==
-               rule->unless_classes.end();
+      std::erase_if(e.yields_to, [&unless](Class c) {
+        return std::find(unless.begin(), unless.end(), c) == unless.end();
       });
     }
     e.any_rule = true;
