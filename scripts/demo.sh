@@ -4,7 +4,9 @@
 #      pages, rotations and skew corrected, pages per second);
 #   2. the bundled bank export read and matched against the bundled ledger (decisions with
 #      reasons on the terminal, JSON in out/demo/match.jsonl);
-#   3. matching measured on a generated scenario with known truth (purr match-eval).
+#   3. matching measured on a generated scenario with known truth (purr match-eval);
+#   4. the bundled e-mails and a sample of letters classified (class, legal category,
+#      deadline, needs_human), JSON in out/demo/classify.jsonl.
 # The embedded store and the polling daemon come with the worker issue; until then each
 # job reads files and prints its results.
 set -euo pipefail
@@ -43,4 +45,9 @@ echo "demo: payments in fixtures/bank/demo_payments.csv matched to fixtures/bank
 echo
 echo "demo: matching measured on 100000 generated payments"
 "$purr" match-eval --payments 100000 || status=$?
+echo
+echo "demo: e-mails and letters classified (received 2025-11-03)"
+letters=(fixtures/mail/*.eml fixtures/letters/*/00[1-3]_*.txt)
+"$purr" classify --received 2025-11-03 "${letters[@]}" || status=$?
+"$purr" classify --json --received 2025-11-03 "${letters[@]}" > out/demo/classify.jsonl 2>/dev/null || true
 exit $status
