@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ocr/ocr.h"
+#include "tests/ocr/shared_engine.h"
 #include "tests/ocr/test_files.h"
 
 namespace purr::ocr {
@@ -69,18 +70,8 @@ Reading ReadAll(Engine& engine, const std::string& path) {
 
 class AccuracyTest : public ::testing::TestWithParam<KindTarget> {
  protected:
-  static void SetUpTestSuite() {
-    auto created = Engine::Create(EngineOptions());
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    engine_ = std::move(created).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete engine_;
-    engine_ = nullptr;
-  }
-  static Engine* engine_;
+  Engine* const engine_ = &purr::testing::SharedEngine();
 };
-Engine* AccuracyTest::engine_ = nullptr;
 
 TEST_P(AccuracyTest, MeanCerPerKindWithinTarget) {
   const KindTarget target = GetParam();

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "ocr/ocr.h"
+#include "tests/ocr/shared_engine.h"
 #include "tests/ocr/test_files.h"
 
 namespace purr::ocr {
@@ -35,22 +36,10 @@ std::string FirstMultipagePdf() {
   return std::filesystem::path(FirstMultipageTiff()).replace_extension(".pdf").string();
 }
 
-// One engine for the whole suite: creating one loads five Tesseract models.
 class OcrEngineTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    EngineOptions options;
-    auto created = Engine::Create(options);
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    engine_ = std::move(created).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete engine_;
-    engine_ = nullptr;
-  }
-  static Engine* engine_;
+  Engine* const engine_ = &purr::testing::SharedEngine();
 };
-Engine* OcrEngineTest::engine_ = nullptr;
 
 TEST(DocumentTest, DetectsFormatFromContentNotName) {
   ScratchDir dir;
