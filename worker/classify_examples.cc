@@ -11,21 +11,18 @@
 #include <fstream>
 #include <sstream>
 
+#include "worker/file_io.h"
+
 namespace purr {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr uintmax_t kMaxLetterBytes = 64 << 20;  // letters and model files
+constexpr int64_t kMaxLetterBytes = 64 << 20;  // letters and model files
 
 Result<std::string> ReadSmallFile(const fs::path& path) {
-  std::error_code ec;
-  uintmax_t size = fs::file_size(path, ec);
-  if (ec) return Status::IoError(path.string() + ": " + ec.message());
-  if (size > kMaxLetterBytes) return Status::LimitExceeded(path.string() + ": over 64 MiB");
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  Result<std::string> bytes = ReadWholeFile(path.string(), kMaxLetterBytes);
+  if (!bytes.ok()) return bytes.status().WithContext(path.string());
+  return bytes;
 }
 
 fs::path Resolve(const fs::path& jsonl, const std::string& file) {

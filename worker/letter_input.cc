@@ -1,7 +1,5 @@
 #include "worker/letter_input.h"
 
-#include "mail/message.h"
-
 #include <unistd.h>
 
 #include <cstdint>
@@ -9,6 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "mail/message.h"
+#include "worker/file_io.h"
 
 namespace purr {
 namespace {
@@ -92,24 +93,6 @@ bool LooksLikeEmail(const std::string& path, const std::string& bytes) {
                           bytes.rfind("Received:", 0) == 0 || bytes.rfind("MIME-Version:", 0) == 0);
 }
 
-Result<std::string> ReadAll(const std::string& path, int64_t limit) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return Status::InvalidInput(path + ": is a folder");
-  uintmax_t size = fs::file_size(path, ec);
-  if (ec) return Status::IoError(path + ": " + ec.message());
-  if (static_cast<int64_t>(size) > limit) {
-    char buf[128];
-    std::snprintf(buf, sizeof buf, ": %.1f MB is over the %.1f MB limit for a letter",
-                  static_cast<double>(size) / 1e6, static_cast<double>(limit) / 1e6);
-    return Status::LimitExceeded(path + buf);
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError(path + ": cannot open");
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 }  // namespace
 
 Result<std::string> DecodeText(const std::string& bytes, bool* converted) {
@@ -182,8 +165,8 @@ Result<LetterText> LetterReader::Read(const std::string& path) {
     letter.text = std::move(*text);
     return letter;
   }
-  Result<std::string> bytes = ReadAll(path, options_.max_text_bytes);
-  if (!bytes.ok()) return bytes.status();
+  Result<std::string> bytes = ReadWholeFile(path, options_.max_text_bytes);
+  if (!bytes.ok()) return bytes.status().WithContext(path);
   if (bytes->find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
     return Status::InvalidInput(path + ": empty file");
   }

@@ -15,6 +15,7 @@
 #include "matching/matcher.h"
 #include "refs/reference.h"
 #include "worker/cli.h"
+#include "worker/file_io.h"
 #include "worker/commands.h"
 #include "worker/match_payment.h"
 
@@ -36,23 +37,7 @@ constexpr const char* kDescription =
     "skipped; a payment file that fails as a whole contributes nothing. Exit status: 0 all "
     "input read, 1 some ledger row, record or file failed, 2 usage error.";
 
-constexpr std::streamoff kMaxFileBytes = std::streamoff{1} << 30;
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return Status::IoError(ec ? ec.message() : "not a regular file");
-  }
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return Status::IoError("cannot open");
-  std::streamoff size = in.tellg();
-  if (size > kMaxFileBytes) return Status::LimitExceeded("larger than 1 GiB");
-  in.seekg(0);
-  std::string bytes(static_cast<size_t>(size), '\0');
-  in.read(bytes.data(), size);
-  if (in.gcount() != size) return Status::IoError("read error");
-  return bytes;
-}
+constexpr int64_t kMaxFileBytes = int64_t{1} << 30;
 
 Poco::JSON::Array::Ptr ReasonsJson(const std::vector<matching::Reason>& reasons) {
   Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
@@ -125,7 +110,7 @@ void PrintPlain(const matching::MatchResult& r) {
 std::shared_ptr<const matching::Matcher> LoadLedger(const std::string& path,
                                                     const matching::MatchOptions& options,
                                                     bool* all_ok) {
-  Result<std::string> bytes = ReadFile(path);
+  Result<std::string> bytes = ReadWholeFile(path, kMaxFileBytes);
   if (!bytes.ok()) {
     std::cerr << path << ": error: " << bytes.status().message() << "\n";
     return nullptr;
@@ -179,7 +164,7 @@ bool MatchFile(const std::string& path, const bank::ParseOptions& options, bool 
     std::cerr << path << ": error: " << s.message() << " (nothing from this file is matched)\n";
     return false;
   };
-  Result<std::string> bytes = ReadFile(path);
+  Result<std::string> bytes = ReadWholeFile(path, kMaxFileBytes);
   if (!bytes.ok()) return fail(bytes.status());
   MatchingSink matching(path, json, &run);
   // camt delivers entries before it knows the document is whole, so it is checked in a

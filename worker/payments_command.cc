@@ -12,6 +12,7 @@
 #include "bank/bank.h"
 #include "common/money.h"
 #include "worker/cli.h"
+#include "worker/file_io.h"
 #include "worker/commands.h"
 
 namespace purr {
@@ -33,7 +34,7 @@ constexpr const char* kDescription =
 // large statement is never held in memory.
 constexpr size_t kChunkBytes = 1 << 20;
 // Other formats are read whole; anything larger is not a plausible Nets/BgMax/CSV file.
-constexpr std::streamoff kMaxFlatFileBytes = std::streamoff{2} << 30;
+constexpr int64_t kMaxFlatFileBytes = int64_t{2} << 30;
 
 std::string Amount(const bank::Transaction& t) {
   std::optional<int> exponent = CurrencyExponent(t.currency);
@@ -144,18 +145,6 @@ Result<std::string> ReadHead(const std::string& path) {
   return head;
 }
 
-Result<std::string> ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return Status::IoError("cannot open");
-  std::streamoff size = in.tellg();
-  if (size > kMaxFlatFileBytes) return Status::LimitExceeded("larger than 2 GiB");
-  in.seekg(0);
-  std::string bytes(static_cast<size_t>(size), '\0');
-  in.read(bytes.data(), size);
-  if (in.gcount() != size) return Status::IoError("read error");
-  return bytes;
-}
-
 // Parses one file; returns false if the file or any record failed.
 bool RunFile(const std::string& path, const bank::ParseOptions& options, bool json) {
   auto fail = [&](const Status& s) {
@@ -177,7 +166,7 @@ bool RunFile(const std::string& path, const bank::ParseOptions& options, bool js
     if (!s.ok()) return fail(s);  // the file changed between the passes
     return check.errors() == 0;
   }
-  Result<std::string> bytes = ReadAll(path);
+  Result<std::string> bytes = ReadWholeFile(path, kMaxFlatFileBytes);
   if (!bytes.ok()) return fail(bytes.status());
   // Nets and BgMax verify their control totals before delivering; CSV can only fail before
   // its first row. So printing as transactions arrive never prints from a rejected file.
