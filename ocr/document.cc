@@ -7,6 +7,7 @@
 #include <poppler/cpp/poppler-page.h>
 
 #include <cctype>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -23,6 +24,8 @@ namespace purr::ocr {
 namespace {
 
 constexpr int kPdfDpi = 300;
+// Format sniffing looks at this many bytes at most.
+constexpr size_t kHeadBytes = 1024;
 // A PDF page whose text layer has at least this many letters or digits is taken as text.
 constexpr int kMinTextLayerChars = 20;
 
@@ -79,8 +82,17 @@ Result<Format> SniffFormat(const std::string& path, const std::string& head) {
   }
 }
 
-Result<int> CountTiffPages(const std::string& path) {
-  FilePtr f(std::fopen(path.c_str(), "rb"));
+const l_uint8* Data(const std::string& bytes) {
+  return reinterpret_cast<const l_uint8*>(bytes.data());
+}
+
+// `contents`: the document's bytes, or null to read the file at `path`.
+Result<int> CountTiffPages(const std::string& path, const std::string* contents) {
+  // Leptonica 1.82 counts pages only through a FILE; fmemopen gives one over memory, and in
+  // "rb" mode never writes through its (non-const) buffer argument.
+  FilePtr f(contents != nullptr
+                ? fmemopen(const_cast<char*>(contents->data()), contents->size(), "rb")
+                : std::fopen(path.c_str(), "rb"));
   if (!f) return Status::IoError(path + ": cannot open: " + std::strerror(errno));
   l_int32 n = 0;
   if (tiffGetCount(f.get(), &n) != 0 || n <= 0) {
@@ -91,13 +103,31 @@ Result<int> CountTiffPages(const std::string& path) {
 
 using PopplerDoc = std::unique_ptr<poppler::document>;
 
-Result<PopplerDoc> OpenPdf(const std::string& path) {
+// `contents`: the document's bytes, or null to read the file at `path`. poppler does not copy
+// `contents`: it must outlive the returned document.
+Result<PopplerDoc> OpenPdf(const std::string& path, const std::string* contents) {
   QuietPoppler();
-  PopplerDoc doc(poppler::document::load_from_file(path));
+  if (contents != nullptr && contents->size() > static_cast<size_t>(INT_MAX)) {
+    return Status::LimitExceeded(path + ": a PDF in memory is read only up to 2 GiB");
+  }
+  PopplerDoc doc(contents != nullptr
+                     ? poppler::document::load_from_raw_data(contents->data(),
+                                                             static_cast<int>(contents->size()))
+                     : poppler::document::load_from_file(path));
   if (!doc) return Status::InvalidInput(path + ": unreadable PDF (damaged or truncated)");
   if (doc->is_locked()) return Status::Unsupported(path + ": PDF is password-protected");
   if (doc->pages() <= 0) return Status::InvalidInput(path + ": PDF has no pages");
   return doc;
+}
+
+Status CheckSize(const std::string& path, int64_t size, const Limits& limits) {
+  if (size == 0) return Status::InvalidInput(path + ": empty file (0 bytes)");
+  if (size > limits.max_file_bytes) {
+    return Status::LimitExceeded(path + ": " + std::to_string(size) +
+                                 " bytes is over the limit of " +
+                                 std::to_string(limits.max_file_bytes));
+  }
+  return Status::Ok();
 }
 
 Status CheckPixels(const std::string& where, int64_t w, int64_t h, const Limits& limits) {
@@ -151,30 +181,37 @@ Result<Document> Document::Open(const std::string& path, const Limits& limits) {
   if (std::filesystem::is_directory(path, ec)) {
     return Status::InvalidInput(path + ": is a directory, not a file");
   }
-  uintmax_t size = std::filesystem::file_size(path, ec);
+  const auto size = static_cast<int64_t>(std::filesystem::file_size(path, ec));
   if (ec) return Status::IoError(path + ": cannot read: " + ec.message());
-  if (size == 0) return Status::InvalidInput(path + ": empty file (0 bytes)");
-  if (static_cast<int64_t>(size) > limits.max_file_bytes) {
-    return Status::LimitExceeded(path + ": " + std::to_string(size) +
-                                 " bytes is over the limit of " +
-                                 std::to_string(limits.max_file_bytes));
-  }
+  if (Status s = CheckSize(path, size, limits); !s.ok()) return s;
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IoError(path + ": cannot open: " + std::strerror(errno));
-  std::string head(1024, '\0');
+  std::string head(kHeadBytes, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<size_t>(in.gcount()));
+  return Inspect(path, nullptr, head, size, limits);
+}
 
+Result<Document> Document::OpenBytes(std::string bytes, std::string name, const Limits& limits) {
+  QuietLeptonica();
+  const auto size = static_cast<int64_t>(bytes.size());
+  if (Status s = CheckSize(name, size, limits); !s.ok()) return s;
+  std::string head = bytes.substr(0, kHeadBytes);
+  auto contents = std::make_shared<const std::string>(std::move(bytes));
+  return Inspect(std::move(name), std::move(contents), head, size, limits);
+}
+
+Result<Document> Document::Inspect(std::string path, std::shared_ptr<const std::string> contents,
+                                   const std::string& head, int64_t bytes, const Limits& limits) {
   Result<Format> format = SniffFormat(path, head);
   if (!format.ok()) return format.status();
-
   int pages = 1;
   if (*format == Format::kTiff) {
-    Result<int> n = CountTiffPages(path);
+    Result<int> n = CountTiffPages(path, contents.get());
     if (!n.ok()) return n.status();
     pages = *n;
   } else if (*format == Format::kPdf) {
-    Result<PopplerDoc> doc = OpenPdf(path);
+    Result<PopplerDoc> doc = OpenPdf(path, contents.get());
     if (!doc.ok()) return doc.status();
     pages = (*doc)->pages();
   }
@@ -183,11 +220,12 @@ Result<Document> Document::Open(const std::string& path, const Limits& limits) {
                                  " pages is over the limit of " +
                                  std::to_string(limits.max_pages));
   }
-  return Document(path, *format, pages, static_cast<int64_t>(size), limits);
+  return Document(std::move(path), std::move(contents), *format, pages, bytes, limits);
 }
 
 struct PageLoader::PdfCache {
   std::string path;
+  std::shared_ptr<const std::string> contents;  // what `doc` reads; declared first, freed last
   PopplerDoc doc;
 };
 
@@ -196,23 +234,42 @@ PageLoader::~PageLoader() = default;
 
 namespace {
 
+// Leptonica's size of page `page`, from the file or from memory; false if unreadable.
+bool ReadPageSize(const Document& doc, int page, l_int32* w, l_int32* h) {
+  const std::string* mem = doc.contents().get();
+  const char* path = doc.path().c_str();
+  l_int32 bps = 0, spp = 0, res = 0, cmap = 0, format = 0;
+  if (doc.format() == Format::kTiff) {
+    return (mem != nullptr ? readHeaderMemTiff(Data(*mem), mem->size(), page - 1, w, h, &bps,
+                                               &spp, &res, &cmap, &format)
+                           : readHeaderTiff(path, page - 1, w, h, &bps, &spp, &res, &cmap,
+                                            &format)) == 0;
+  }
+  return (mem != nullptr
+              ? pixReadHeaderMem(Data(*mem), mem->size(), &format, w, h, &bps, &spp, &cmap)
+              : pixReadHeader(path, &format, w, h, &bps, &spp, &cmap)) == 0;
+}
+
+Pix* DecodePage(const Document& doc, int page) {
+  const std::string* mem = doc.contents().get();
+  if (doc.format() == Format::kTiff) {
+    return mem != nullptr ? pixReadMemTiff(Data(*mem), mem->size(), page - 1)
+                          : pixReadTiff(doc.path().c_str(), page - 1);
+  }
+  return mem != nullptr ? pixReadMem(Data(*mem), mem->size()) : pixRead(doc.path().c_str());
+}
+
 Result<LoadedPage> LoadImagePage(const Document& doc, int page) {
   const std::string where = Describe(doc.path(), page);
-  l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, format = 0;
-  if (doc.format() == Format::kTiff) {
-    if (readHeaderTiff(doc.path().c_str(), page - 1, &w, &h, &bps, &spp, &res, &cmap,
-                       &format) != 0) {
-      return Status::InvalidInput(where + ": unreadable TIFF page header");
-    }
-  } else if (pixReadHeader(doc.path().c_str(), &format, &w, &h, &bps, &spp, &cmap) != 0) {
-    return Status::InvalidInput(where + ": unreadable " +
-                                std::string(FormatName(doc.format())) + " header");
+  l_int32 w = 0, h = 0;
+  if (!ReadPageSize(doc, page, &w, &h)) {
+    const std::string what = doc.format() == Format::kTiff ? "TIFF page" : FormatName(doc.format());
+    return Status::InvalidInput(where + ": unreadable " + what + " header");
   }
   if (Status s = CheckPixels(where, w, h, doc.limits()); !s.ok()) return s;
 
   LoadedPage out;
-  out.pix.reset(doc.format() == Format::kTiff ? pixReadTiff(doc.path().c_str(), page - 1)
-                                              : pixRead(doc.path().c_str()));
+  out.pix.reset(DecodePage(doc, page));
   if (!out.pix) {
     return Status::InvalidInput(where + ": cannot decode " +
                                 std::string(FormatName(doc.format())) +
@@ -233,11 +290,12 @@ Result<LoadedPage> PageLoader::Load(const Document& doc, int page) {
   }
   if (doc.format() != Format::kPdf) return LoadImagePage(doc, page);
 
-  if (!pdf_ || pdf_->path != doc.path()) {
-    Result<PopplerDoc> opened = OpenPdf(doc.path());
+  if (!pdf_ || pdf_->path != doc.path() || pdf_->contents != doc.contents()) {
+    Result<PopplerDoc> opened = OpenPdf(doc.path(), doc.contents().get());
     if (!opened.ok()) return opened.status();
     pdf_ = std::make_unique<PdfCache>();
     pdf_->path = doc.path();
+    pdf_->contents = doc.contents();
     pdf_->doc = std::move(opened).value();
   }
   std::unique_ptr<poppler::page> pdf_page(pdf_->doc->create_page(page - 1));

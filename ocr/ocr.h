@@ -8,11 +8,14 @@
 //   PageResult page = engine->RecognizePage(*doc, 1);               // decode + OCR one page
 //
 // Document is a small value (path, format, page count); opening it reads headers only.
+// Document::OpenBytes does the same for bytes already in memory (an e-mail attachment),
+// which the Document then holds; either way only one page at a time is decoded.
 // Engine owns Tesseract instances and is used by one thread at a time; create one per
 // worker thread and reuse it for every page (initialisation costs far more than a page).
 //
 // Errors: Document::Open fails for an unreadable, empty, truncated or unknown file and for
-// one over the byte or page limits, with a message naming the file. RecognizePage never
+// one over the byte or page limits, with a message naming the file (OpenBytes: the name it
+// was given). RecognizePage never
 // throws; a page that cannot be decoded, is over the pixel limit or runs past its deadline
 // comes back with a failed PageResult::status naming the file and page, and the other pages
 // of the document are unaffected.
@@ -42,25 +45,39 @@ struct Limits {
   int64_t max_page_pixels = 100'000'000;
 };
 
-// An input file whose format and page count are known. Cheap to copy.
+// An input file, or bytes in memory, whose format and page count are known. Cheap to copy:
+// copies of an in-memory document share its bytes, which are never modified, so copies may
+// be read on different threads.
 class Document {
  public:
   // Reads the file's magic bytes and headers (not its pixels) to find the format from the
   // content, never from the name, and counts its pages.
   static Result<Document> Open(const std::string& path, const Limits& limits);
+  // The same for a document in memory: the same sniffing, limits (max_file_bytes applies to
+  // bytes.size()) and errors, with `name` (e.g. an attachment's file name) standing for the
+  // path in every message. The Document keeps `bytes` for decoding its pages later.
+  static Result<Document> OpenBytes(std::string bytes, std::string name, const Limits& limits);
 
+  // The file's path, or the name given to OpenBytes: what messages call the document.
   const std::string& path() const { return path_; }
   Format format() const { return format_; }
   int page_count() const { return page_count_; }
   int64_t bytes() const { return bytes_; }
   const Limits& limits() const { return limits_; }
+  // OpenBytes: the document's bytes. Null for a file, whose pages are read from the file.
+  const std::shared_ptr<const std::string>& contents() const { return contents_; }
 
  private:
-  Document(std::string path, Format format, int pages, int64_t bytes, Limits limits)
-      : path_(std::move(path)), format_(format), page_count_(pages), bytes_(bytes),
-        limits_(limits) {}
+  Document(std::string path, std::shared_ptr<const std::string> contents, Format format,
+           int pages, int64_t bytes, Limits limits)
+      : path_(std::move(path)), contents_(std::move(contents)), format_(format),
+        page_count_(pages), bytes_(bytes), limits_(limits) {}
+  // Sniffs `head` (the first bytes) and counts the pages of the file or `contents`.
+  static Result<Document> Inspect(std::string path, std::shared_ptr<const std::string> contents,
+                                  const std::string& head, int64_t bytes, const Limits& limits);
 
   std::string path_;
+  std::shared_ptr<const std::string> contents_;
   Format format_;
   int page_count_;
   int64_t bytes_;

@@ -1,12 +1,8 @@
 #include "worker/letter_input.h"
 
-#include <unistd.h>
-
+#include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "mail/message.h"
 #include "worker/file_io.h"
@@ -139,21 +135,12 @@ Result<std::string> LetterReader::Ocr(const ocr::Document& doc, std::vector<std:
   return text;
 }
 
-Result<std::string> LetterReader::OcrBytes(const std::string& bytes, const std::string& name,
+Result<std::string> LetterReader::OcrBytes(std::string bytes, std::string name,
                                            std::vector<std::string>* warnings) {
-  // ocr::Document reads from a path: attachments go through a private temporary file.
-  std::string dir = fs::temp_directory_path().string();
-  std::string path = dir + "/purr-attachment-" + std::to_string(::getpid()) + "-" +
-                     fs::path(name).filename().string();
-  {
-    std::ofstream out(path, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  }
-  Result<ocr::Document> doc = ocr::Document::Open(path, options_.ocr_limits);
-  Result<std::string> text = doc.ok() ? Ocr(*doc, warnings) : Result<std::string>(doc.status());
-  std::error_code ec;
-  fs::remove(path, ec);
-  return text;
+  Result<ocr::Document> doc =
+      ocr::Document::OpenBytes(std::move(bytes), std::move(name), options_.ocr_limits);
+  if (!doc.ok()) return doc.status();
+  return Ocr(*doc, warnings);
 }
 
 Result<LetterText> LetterReader::Read(const std::string& path) {
@@ -189,13 +176,13 @@ Result<LetterText> LetterReader::ReadEmail(const std::string& path, const std::s
   std::string& text = letter.text;
   if (!message->subject.empty()) text += message->subject + "\n\n";
   text += message->text;
-  for (const mail::Attachment& attachment : message->attachments) {
+  for (mail::Attachment& attachment : message->attachments) {
     const std::string& type = attachment.detected_type;
     std::string name = attachment.filename.empty() ? "(unnamed)" : attachment.filename;
     if (type == "text") {
       text += "\n\n" + attachment.text;
     } else if (type == "pdf" || type == "tiff" || type == "png" || type == "jpeg") {
-      Result<std::string> ocr = OcrBytes(attachment.bytes, name, &letter.warnings);
+      Result<std::string> ocr = OcrBytes(std::move(attachment.bytes), name, &letter.warnings);
       if (ocr.ok()) {
         text += "\n\n" + *ocr;
       } else {

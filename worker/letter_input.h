@@ -4,7 +4,8 @@
 // and image or PDF attachments OCR'd and appended as further pages).
 //
 // Not thread-safe: a LetterReader holds one OCR engine, created on first use. An e-mail's
-// image and PDF attachments go through a temporary file (ocr::Document reads paths).
+// image and PDF attachments are OCR'd from memory (ocr::Document::OpenBytes); nothing is
+// written to disk.
 #ifndef PURR_WORKER_LETTER_INPUT_H_
 #define PURR_WORKER_LETTER_INPUT_H_
 
@@ -41,7 +42,7 @@ class LetterReader {
 
  private:
   Result<std::string> Ocr(const ocr::Document& doc, std::vector<std::string>* warnings);
-  Result<std::string> OcrBytes(const std::string& bytes, const std::string& name,
+  Result<std::string> OcrBytes(std::string bytes, std::string name,
                                std::vector<std::string>* warnings);
   Result<LetterText> ReadEmail(const std::string& path, const std::string& bytes);
 

@@ -1,9 +1,7 @@
 // Fuzzes format sniffing, page counting and page decoding (Leptonica, libtiff, libpng,
-// libjpeg, poppler) through purr's Document and PageLoader. No OCR: only what reads bytes.
-#include <unistd.h>
-
+// libjpeg, poppler) through purr's Document and PageLoader, opened from memory as an e-mail
+// attachment is. No OCR: only what reads bytes.
 #include <cstdint>
-#include <cstdio>
 #include <string>
 
 #include "ocr/ocr.h"
@@ -11,16 +9,11 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 256 * 1024) return 0;
-  static const std::string path = "/tmp/purr-ocr-fuzz-" + std::to_string(getpid());
-  FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return 0;
-  std::fwrite(data, 1, size, f);
-  std::fclose(f);
-
   purr::ocr::Limits limits;
   limits.max_pages = 4;
   limits.max_page_pixels = 4'000'000;  // keep each input fast
-  auto doc = purr::ocr::Document::Open(path, limits);
+  auto doc = purr::ocr::Document::OpenBytes(
+      std::string(reinterpret_cast<const char*>(data), size), "fuzz-input", limits);
   if (!doc.ok()) return 0;
   purr::ocr::PageLoader loader;
   for (int page = 1; page <= doc->page_count(); ++page) {

@@ -1,9 +1,10 @@
-// Opening inputs, bad inputs and per-page failures: each gives a clear error naming the
-// file (and page) and leaves other pages alone.
+// Opening inputs, from a file or from memory, bad inputs and per-page failures: each gives a
+// clear error naming the file (and page) and leaves other pages alone.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "ocr/ocr.h"
 #include "tests/ocr/shared_engine.h"
@@ -13,27 +14,21 @@ namespace purr::ocr {
 namespace {
 
 using purr::testing::Conformance;
+using purr::testing::FirstMultipagePdf;
+using purr::testing::FirstMultipageTiff;
 using purr::testing::MakeTextPdf;
 using purr::testing::ReadFile;
-using purr::testing::Repo;
 using purr::testing::ScratchDir;
 
 const std::string kFaxPage = Conformance("ocr/nor_dispute.fax200.tif");
 const std::string kPngPage = Conformance("ocr/swe_instalment.clean300.png");
 const std::string kJpegPage = Conformance("ocr/nor_payment.jpeg.jpg");
 
-std::string FirstMultipageTiff() {
-  std::string first;
-  for (const auto& entry : std::filesystem::directory_iterator(Repo("fixtures/scans/multipage"))) {
-    const std::string path = entry.path().string();
-    if (entry.path().extension() == ".tif" && (first.empty() || path < first)) first = path;
-  }
-  return first;
-}
-
-// The same letter as FirstMultipageTiff(), as a scanned PDF.
-std::string FirstMultipagePdf() {
-  return std::filesystem::path(FirstMultipageTiff()).replace_extension(".pdf").string();
+// 4 KiB of bytes that are no format at all.
+std::string Garbage() {
+  std::string garbage(4096, '\0');
+  for (size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<char>((i * 7919) % 251);
+  return garbage;
 }
 
 class OcrEngineTest : public ::testing::Test {
@@ -75,9 +70,7 @@ TEST(DocumentTest, TextFileIsNotAnImage) {
 
 TEST(DocumentTest, BinaryGarbageIsNotAnImage) {
   ScratchDir dir;
-  std::string garbage(4096, '\0');
-  for (size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<char>((i * 7919) % 251);
-  auto doc = Document::Open(dir.Write("scan.bin", garbage), Limits());
+  auto doc = Document::Open(dir.Write("scan.bin", Garbage()), Limits());
   ASSERT_FALSE(doc.ok());
   EXPECT_NE(doc.status().message().find("scan.bin"), std::string::npos);
 }
@@ -134,15 +127,18 @@ TEST(DocumentTest, TruncatedPdfIsRefused) {
   EXPECT_NE(doc.status().message().find("cut.pdf"), std::string::npos);
 }
 
+// From the file and from memory (an e-mail attachment named cut.png) alike.
 TEST_F(OcrEngineTest, TruncatedPngFailsThePageWithAClearError) {
   ScratchDir dir;
   const std::string cut = dir.Truncated("cut.png", kPngPage, 5000);
-  auto doc = Document::Open(cut, Limits());
-  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
-  PageResult page = engine_->RecognizePage(*doc, 1);
-  ASSERT_FALSE(page.status.ok());
-  EXPECT_NE(page.status.message().find("cut.png page 1"), std::string::npos)
-      << page.status.message();
+  for (const Result<Document>& doc : {Document::Open(cut, Limits()),
+                                      Document::OpenBytes(ReadFile(cut), "cut.png", Limits())}) {
+    ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+    PageResult page = engine_->RecognizePage(*doc, 1);
+    ASSERT_FALSE(page.status.ok());
+    EXPECT_NE(page.status.message().find("cut.png page 1"), std::string::npos)
+        << page.status.message();
+  }
 }
 
 TEST_F(OcrEngineTest, TruncatedMultipageTiffKeepsTheReadablePages) {
@@ -252,6 +248,132 @@ TEST_F(OcrEngineTest, ReportsWordsWithBoxesWhenAsked) {
     EXPECT_LE(w.y + w.height, page.height);
   }
   EXPECT_FALSE(page.stages.empty());
+}
+
+// Documents opened from memory (e-mail attachments): the same formats, limits, errors and
+// text as from a file, with the name given standing for the path in every message.
+
+// The first `keep` bytes of the file at `path`.
+std::string Head(const std::string& path, size_t keep) { return ReadFile(path).substr(0, keep); }
+
+// Opens `bytes` as attachment `name`, which must fail with `code` and a message containing
+// `text`.
+void ExpectRefused(std::string bytes, const std::string& name, Status::Code code,
+                   const std::string& text, const Limits& limits = Limits()) {
+  Result<Document> doc = Document::OpenBytes(std::move(bytes), name, limits);
+  ASSERT_FALSE(doc.ok()) << name;
+  EXPECT_EQ(doc.status().code(), code) << doc.status().ToString();
+  EXPECT_NE(doc.status().message().find(text), std::string::npos) << doc.status().message();
+}
+
+class DocumentBytesTest : public ::testing::Test {
+ protected:
+  Document OpenFile(const std::string& path) {
+    Result<Document> doc = Document::Open(path, Limits());
+    EXPECT_TRUE(doc.ok()) << doc.status().ToString();
+    return std::move(doc).value();
+  }
+  Document OpenCopy(const std::string& path, const std::string& name) {
+    Result<Document> doc = Document::OpenBytes(ReadFile(path), name, Limits());
+    EXPECT_TRUE(doc.ok()) << doc.status().ToString();
+    return std::move(doc).value();
+  }
+  // Recognises `page` of the document and returns its text; the page must be read.
+  std::string Text(const Document& doc, int page) {
+    PageResult result = engine_->RecognizePage(doc, page);
+    EXPECT_TRUE(result.status.ok()) << result.status.ToString();
+    return result.text;
+  }
+
+  Engine* const engine_ = &purr::testing::SharedEngine();
+};
+
+TEST_F(DocumentBytesTest, ImageFromBytesReadsAsFromTheFile) {
+  const Document file = OpenFile(kPngPage);
+  const Document bytes = OpenCopy(kPngPage, "scan.tif");  // the name does not decide the format
+  EXPECT_EQ(bytes.format(), Format::kPng);
+  EXPECT_EQ(bytes.page_count(), 1);
+  EXPECT_EQ(bytes.bytes(), file.bytes());
+  EXPECT_EQ(bytes.path(), "scan.tif");
+  EXPECT_EQ(file.contents(), nullptr);
+  const std::string text = Text(bytes, 1);
+  EXPECT_GT(text.size(), 300u);
+  EXPECT_EQ(text, Text(file, 1));
+}
+
+TEST_F(DocumentBytesTest, MultipageTiffFromBytes) {
+  const Document file = OpenFile(FirstMultipageTiff());
+  const Document bytes = OpenCopy(FirstMultipageTiff(), "fax.tif");
+  EXPECT_EQ(bytes.format(), Format::kTiff);
+  ASSERT_GE(bytes.page_count(), 2);
+  EXPECT_EQ(bytes.page_count(), file.page_count());
+  const int last = bytes.page_count();
+  EXPECT_EQ(Text(bytes, last), Text(file, last));
+}
+
+TEST_F(DocumentBytesTest, ScannedPdfFromBytesOutlivesTheOriginalDocument) {
+  const Document file = OpenFile(FirstMultipagePdf());
+  Document copy = OpenFile(FirstMultipagePdf());
+  {
+    const Document bytes = OpenCopy(FirstMultipagePdf(), "letter.pdf");
+    EXPECT_EQ(bytes.format(), Format::kPdf);
+    EXPECT_EQ(bytes.page_count(), file.page_count());
+    copy = bytes;  // shares the bytes, which must stay alive after `bytes` is gone
+  }
+  ASSERT_GE(copy.page_count(), 2);
+  EXPECT_EQ(Text(copy, 2), Text(file, 2));
+}
+
+// Two PDFs in memory under one name are two documents: the loader's cache of the last PDF
+// must not serve the first one's page for the second.
+TEST_F(DocumentBytesTest, TwoPdfsWithOneNameAreNotConfused) {
+  Result<Document> first =
+      Document::OpenBytes(MakeTextPdf("Jeg bestrider kravet i sak 2024-118734."), "a.pdf", {});
+  Result<Document> second =
+      Document::OpenBytes(MakeTextPdf("Vi betaler resten av fakturaen 55501 i morgen."), "a.pdf",
+                          {});
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_NE(Text(*first, 1).find("bestrider kravet"), std::string::npos);
+  EXPECT_NE(Text(*second, 1).find("betaler resten"), std::string::npos);
+}
+
+TEST(DocumentBytesErrorTest, EmptyBytes) {
+  ExpectRefused("", "empty.pdf", Status::Code::kInvalidInput, "empty.pdf: empty file (0 bytes)");
+}
+
+TEST(DocumentBytesErrorTest, TextIsNotAnImage) {
+  ExpectRefused("Hei, jeg bestrider kravet.\n", "letter.png", Status::Code::kUnsupported,
+                "letter.png: not an image or PDF (starts with \"Hei, jeg\")");
+}
+
+TEST(DocumentBytesErrorTest, BinaryGarbageIsNotAnImage) {
+  ExpectRefused(Garbage(), "scan.bin", Status::Code::kUnsupported, "scan.bin: not an image or PDF");
+}
+
+TEST(DocumentBytesErrorTest, TiffCutInItsHeaderIsUnreadable) {
+  ExpectRefused(Head(FirstMultipageTiff(), 16), "cut.tif", Status::Code::kInvalidInput,
+                "cut.tif: unreadable TIFF");
+}
+
+TEST(DocumentBytesErrorTest, PdfCutBeforeItsFirstPageIsUnreadable) {
+  ExpectRefused(Head(FirstMultipagePdf(), 2000), "cut.pdf", Status::Code::kInvalidInput,
+                "cut.pdf: unreadable PDF");
+}
+
+TEST(DocumentBytesErrorTest, BytesOverTheLimitAreRefused) {
+  Limits limits;
+  limits.max_file_bytes = 1000;
+  ExpectRefused(ReadFile(kPngPage), "big.png", Status::Code::kLimitExceeded,
+                "big.png: " + std::to_string(ReadFile(kPngPage).size()) +
+                    " bytes is over the limit of 1000",
+                limits);
+}
+
+TEST(DocumentBytesErrorTest, TooManyPagesIsRefused) {
+  Limits limits;
+  limits.max_pages = 1;
+  ExpectRefused(ReadFile(FirstMultipagePdf()), "letter.pdf", Status::Code::kLimitExceeded,
+                "pages is over the limit of 1", limits);
 }
 
 }  // namespace

@@ -45,6 +45,19 @@ std::string Repo(const std::string& relative) {
   return (std::filesystem::path(PURR_SOURCE_DIR) / relative).string();
 }
 
+std::string FirstMultipageTiff() {
+  std::string first;
+  for (const auto& entry : std::filesystem::directory_iterator(Repo("fixtures/scans/multipage"))) {
+    const std::string path = entry.path().string();
+    if (entry.path().extension() == ".tif" && (first.empty() || path < first)) first = path;
+  }
+  return first;
+}
+
+std::string FirstMultipagePdf() {
+  return std::filesystem::path(FirstMultipageTiff()).replace_extension(".pdf").string();
+}
+
 std::string Conformance(const std::string& relative) {
   return (std::filesystem::path(PURR_SOURCE_DIR) / ".." / "shared" / "conformance" / relative)
       .lexically_normal()

@@ -30,6 +30,11 @@ std::string Repo(const std::string& relative);
 // The shared conformance folder beside the checkout (../shared/conformance/...).
 std::string Conformance(const std::string& relative);
 
+// The first (by name) multi-page scanned letter in fixtures/scans/multipage, as TIFF, and
+// the same letter as a scanned PDF.
+std::string FirstMultipageTiff();
+std::string FirstMultipagePdf();
+
 // A minimal one-page PDF whose page shows `text` in Helvetica: a PDF with a real text layer.
 std::string MakeTextPdf(const std::string& text);
 
