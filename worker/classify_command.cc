@@ -3,9 +3,9 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
-#include <sstream>
 
 #include "classify/classify.h"
 #include "extract/entities.h"
@@ -173,7 +173,8 @@ int RunClassifyCommand(const CommandArgs& args) {
   cl.Value("model", "FILE", "model file (default: fixtures/models/classify.model; 'none': rules only)");
   cl.Value("received", "YYYY-MM-DD", "receipt date deadlines count from (default: today, UTC)");
   cl.Value("jurisdiction", "NO|SE|DK", "the case's jurisdiction, when known");
-  cl.Value("min-confidence", "P", "classes below this go to a human (default 0.5)");
+  cl.Decimal("min-confidence", "P", "classes below this go to a human (default 0.5)", 0.001,
+             0.999);
   if (auto exit_code = cl.Parse(args)) return *exit_code;
   if (cl.positional().empty()) return cl.UsageError("no FILE given");
   classify::ClassifyOptions options;
@@ -187,12 +188,7 @@ int RunClassifyCommand(const CommandArgs& args) {
     }
   }
   if (cl.Has("min-confidence")) {
-    std::istringstream in(cl.Get("min-confidence"));
-    in.imbue(std::locale::classic());
-    if (!(in >> options.min_confidence) || !in.eof() || !(options.min_confidence > 0) ||
-        options.min_confidence >= 1) {
-      return cl.UsageError("--min-confidence must be between 0 and 1");
-    }
+    options.min_confidence = cl.GetDecimal("min-confidence", options.min_confidence);
     options.suspect_confidence = std::min(options.suspect_confidence, options.min_confidence);
   }
   Result<ClassifierSetup> setup = LoadClassifierSetup(cl.Get("rules"), cl.Get("model"));

@@ -3,10 +3,13 @@
 // bank::Parse, Matcher) and prints quality and speed figures. Figures, not assertions.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <string>
 
 #include "bank/bank.h"
@@ -145,29 +148,21 @@ void PrintQuality(const matching::EvalReport& report) {
 
 int RunMatchEvalCommand(const CommandArgs& args) {
   cli::CommandLine cl(kUsage, kDescription);
-  cl.Value("payments", "N", "number of payments (default 100000)");
-  cl.Value("invoices", "N", "number of invoices in the ledger (default: as many as payments)");
-  cl.Value("seed", "S", "scenario seed (default 1)");
+  constexpr int64_t kMaxRecords = 50'000'000, kMinInvoices = 10;
+  cl.Integer("payments", "N", "number of payments (default 100000)", 0, kMaxRecords);
+  cl.Integer("invoices", "N",
+             "number of invoices in the ledger (default: as many as payments, at least 10)",
+             kMinInvoices, kMaxRecords);
+  cl.Integer("seed", "S", "scenario seed (default 1)", 0, std::numeric_limits<int64_t>::max());
   if (std::optional<int> exit = cl.Parse(args)) return *exit;
   if (!cl.positional().empty()) return cl.UsageError("no file arguments expected");
-  auto number = [&cl](const std::string& name, uint64_t fallback) -> std::optional<uint64_t> {
-    std::string v = cl.Get(name);
-    if (v.empty()) return fallback;
-    if (v.size() > 10 || v.find_first_not_of("0123456789") != std::string::npos) {
-      return std::nullopt;
-    }
-    return std::stoull(v);
-  };
-  auto payments = number("payments", 100000);
-  auto invoices = number("invoices", payments.value_or(100000));
-  auto seed = number("seed", 1);
-  if (!payments || !invoices || !seed) return cl.UsageError("N and S must be whole numbers");
-  if (*invoices < 10 || *invoices > 50000000 || *payments > 50000000) {
-    return cl.UsageError("--invoices must be 10..50000000, --payments at most 50000000");
-  }
+  const auto payments = static_cast<uint64_t>(cl.GetInteger("payments", 100000));
+  const auto invoices = static_cast<uint64_t>(
+      cl.GetInteger("invoices", std::max<int64_t>(static_cast<int64_t>(payments), kMinInvoices)));
+  const auto seed = static_cast<uint64_t>(cl.GetInteger("seed", 1));
 
   Clock::time_point t0 = Clock::now();
-  matching::Scenario scenario = matching::GenerateScenario({*invoices, *payments, *seed});
+  matching::Scenario scenario = matching::GenerateScenario({invoices, payments, seed});
   std::string ledger_csv = matching::LedgerToCsv(scenario.invoices);
   scenario.invoices = {};
   std::string bank_csv = PaymentsToBankCsv(scenario.payments);
@@ -204,19 +199,19 @@ int RunMatchEvalCommand(const CommandArgs& args) {
   double cpu = CpuSeconds() - cpu0;
 
   std::printf("purr match-eval: %llu payments against %llu invoices, seed %llu\n",
-              static_cast<unsigned long long>(*payments),
-              static_cast<unsigned long long>(*invoices),
-              static_cast<unsigned long long>(*seed));
+              static_cast<unsigned long long>(payments),
+              static_cast<unsigned long long>(invoices),
+              static_cast<unsigned long long>(seed));
   std::printf("\n%-34s %9s %14s\n", "stage", "seconds", "per second");
   std::printf("%-34s %9.2f\n", "generate scenario (not counted)", generate);
   std::printf("%-34s %9.2f %14.0f invoices\n", "ledger parse (CSV)", ledger_parse,
-              static_cast<double>(*invoices) / ledger_parse);
+              static_cast<double>(invoices) / ledger_parse);
   std::printf("%-34s %9.2f %14.0f invoices\n", "index build", build,
-              static_cast<double>(*invoices) / build);
+              static_cast<double>(invoices) / build);
   std::printf("%-34s %9.2f %14.0f payments\n", "payment parse (bank CSV)", payment_parse,
-              static_cast<double>(*payments) / payment_parse);
+              static_cast<double>(payments) / payment_parse);
   std::printf("%-34s %9.2f %14.0f payments\n", "match (all stages)", sink.match_seconds(),
-              static_cast<double>(*payments) / sink.match_seconds());
+              static_cast<double>(payments) / sink.match_seconds());
   for (size_t s = 0; s < kStages; ++s) {
     if (sink.stage_count(s) == 0) continue;
     std::string name = "  decided by " + std::string(matching::StageName(

@@ -2,11 +2,9 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
-#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include "worker/cli.h"
 #include "worker/commands.h"
@@ -43,15 +41,6 @@ std::vector<std::string> SplitLanguages(const std::string& spec) {
   }
   if (!current.empty()) out.push_back(current);
   return out;
-}
-
-bool ParsePositive(const std::string& text, double* out) {
-  std::istringstream in(text);
-  in.imbue(std::locale::classic());
-  double value = 0;
-  if (!(in >> value) || !in.eof() || !(value > 0) || !std::isfinite(value)) return false;
-  *out = value;
-  return true;
 }
 
 double Round1(double v) { return std::round(v * 10.0) / 10.0; }
@@ -162,12 +151,15 @@ int RunOcrCommand(const CommandArgs& args) {
   cl.Value("pdf", "OUT", "write a searchable PDF (page image + invisible text): a file for "
                          "one input, a directory for several");
   cl.Value("hocr", "OUT", "write hOCR: a file for one input, a directory for several");
-  cl.Value("deadline", "SECONDS", "give up on a page after this long (default 20)");
-  cl.Value("threads", "N", "OCR threads, each with its own engine (default: one per core)");
+  cl.Decimal("deadline", "SECONDS", "give up on a page after this long (default 20)", 0.001,
+             86400);
+  cl.Integer("threads", "N", "OCR threads, each with its own engine (default: one per core)", 1,
+             256);
   cl.Flag("no-language-detection", "read every page with all languages together");
-  cl.Value("max-pages", "N", "refuse documents with more pages (default 1000)");
-  cl.Value("max-file-mb", "N", "refuse files larger than this (default 512)");
-  cl.Value("max-megapixels", "N", "refuse pages with more pixels (default 100)");
+  cl.Integer("max-pages", "N", "refuse documents with more pages (default 1000)", 1, 1000000);
+  cl.Decimal("max-file-mb", "N", "refuse files larger than this (default 512)", 0.001, 1 << 20);
+  cl.Decimal("max-megapixels", "N", "refuse pages with more pixels (default 100)", 0.001,
+             100000);
   if (std::optional<int> exit = cl.Parse(args)) return *exit;
   if (cl.positional().empty()) return cl.UsageError("no input files");
 
@@ -178,34 +170,16 @@ int RunOcrCommand(const CommandArgs& args) {
   }
   options.engine.detect_language = !cl.Has("no-language-detection");
   options.engine.words = cl.Has("words");
-  double number = 0;
-  if (cl.Has("deadline")) {
-    if (!ParsePositive(cl.Get("deadline"), &number)) {
-      return cl.UsageError("--deadline takes a positive number of seconds");
-    }
-    options.engine.page_deadline_ms = static_cast<int>(std::max(1.0, number * 1000.0));
-  }
-  if (cl.Has("threads")) {
-    if (!ParsePositive(cl.Get("threads"), &number) || number != std::floor(number) ||
-        number > 256) {
-      return cl.UsageError("--threads takes a whole number from 1 to 256");
-    }
-    options.threads = static_cast<int>(number);
-  }
-  if (cl.Has("max-pages")) {
-    if (!ParsePositive(cl.Get("max-pages"), &number)) return cl.UsageError("bad --max-pages");
-    options.limits.max_pages = static_cast<int>(number);
-  }
-  if (cl.Has("max-file-mb")) {
-    if (!ParsePositive(cl.Get("max-file-mb"), &number)) return cl.UsageError("bad --max-file-mb");
-    options.limits.max_file_bytes = static_cast<int64_t>(number * 1024 * 1024);
-  }
-  if (cl.Has("max-megapixels")) {
-    if (!ParsePositive(cl.Get("max-megapixels"), &number)) {
-      return cl.UsageError("bad --max-megapixels");
-    }
-    options.limits.max_page_pixels = static_cast<int64_t>(number * 1e6);
-  }
+  ocr::Limits& limits = options.limits;
+  const double deadline_s = cl.GetDecimal("deadline", options.engine.page_deadline_ms / 1000.0);
+  options.engine.page_deadline_ms = static_cast<int>(std::max(1.0, std::round(deadline_s * 1e3)));
+  options.threads = static_cast<int>(cl.GetInteger("threads", options.threads));
+  limits.max_pages = static_cast<int>(cl.GetInteger("max-pages", limits.max_pages));
+  constexpr double kMiB = 1 << 20;
+  limits.max_file_bytes =
+      static_cast<int64_t>(cl.GetDecimal("max-file-mb", limits.max_file_bytes / kMiB) * kMiB);
+  limits.max_page_pixels =
+      static_cast<int64_t>(cl.GetDecimal("max-megapixels", limits.max_page_pixels / 1e6) * 1e6);
   options.pdf_out = cl.Get("pdf");
   options.hocr_out = cl.Get("hocr");
   options.single_output = cl.positional().size() == 1;

@@ -23,18 +23,6 @@ constexpr const char* kDescription =
     "same examples and options. The model's version (date and content hash) is printed and "
     "reported by every classification. Exit status: 0 written, 1 failed, 2 usage error.";
 
-bool ParseInt(const std::string& text, int low, int high, int* out) {
-  try {
-    size_t used = 0;
-    int value = std::stoi(text, &used);
-    if (used != text.size() || value < low || value > high) return false;
-    *out = value;
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
 }  // namespace
 
 int RunTrainCommand(const CommandArgs& args) {
@@ -42,35 +30,23 @@ int RunTrainCommand(const CommandArgs& args) {
   cl.Value("examples", "PATH", "JSON-lines file or folder of labels.jsonl files");
   cl.Value("out", "MODEL", "model file to write");
   cl.Value("split", "SPLIT", "train (default), test or all");
-  cl.Value("epoch", "N", "training epochs (default 200)");
-  cl.Value("dim", "N", "vector size (default 16)");
-  cl.Value("seed", "N", "random seed (default 7)");
-  cl.Value("lr", "RATE", "learning rate (default 1.0)");
-  cl.Value("minn", "N", "shortest character n-gram (default 3; 0 = words only)");
-  cl.Value("maxn", "N", "longest character n-gram (default 4)");
+  cl.Integer("epoch", "N", "training epochs (default 200)", 1, 1000);
+  cl.Integer("dim", "N", "vector size (default 16)", 2, 512);
+  cl.Integer("seed", "N", "random seed (default 7)", 0, 1 << 30);
+  cl.Decimal("lr", "RATE", "learning rate (default 1.0)", 0.001, 10);
+  cl.Integer("minn", "N", "shortest character n-gram (default 3; 0 = words only)", 0, 10);
+  cl.Integer("maxn", "N", "longest character n-gram (default 4)", 0, 10);
   cl.Value("date", "YYYY-MM-DD", "date in the model version (default today, UTC)");
   if (auto exit_code = cl.Parse(args)) return *exit_code;
   if (!cl.Has("examples") || !cl.Has("out")) return cl.UsageError("--examples and --out are required");
   classify::TrainOptions options;
-  if (cl.Has("epoch") && !ParseInt(cl.Get("epoch"), 1, 1000, &options.epoch)) {
-    return cl.UsageError("--epoch must be 1..1000");
-  }
-  if (cl.Has("dim") && !ParseInt(cl.Get("dim"), 2, 512, &options.dim)) {
-    return cl.UsageError("--dim must be 2..512");
-  }
-  if (cl.Has("seed") && !ParseInt(cl.Get("seed"), 0, 1 << 30, &options.seed)) {
-    return cl.UsageError("--seed must be a non-negative number");
-  }
-  if (cl.Has("minn") && !ParseInt(cl.Get("minn"), 0, 10, &options.minn)) return cl.UsageError("--minn must be 0..10");
-  if (cl.Has("maxn") && !ParseInt(cl.Get("maxn"), 0, 10, &options.maxn)) return cl.UsageError("--maxn must be 0..10");
-  if (cl.Has("lr")) {
-    try {
-      options.lr = std::stod(cl.Get("lr"));
-    } catch (const std::exception&) {
-      options.lr = -1;
-    }
-    if (!(options.lr > 0 && options.lr <= 10)) return cl.UsageError("--lr must be in (0, 10]");
-  }
+  // The ranges declared above fit an int.
+  options.epoch = static_cast<int>(cl.GetInteger("epoch", options.epoch));
+  options.dim = static_cast<int>(cl.GetInteger("dim", options.dim));
+  options.seed = static_cast<int>(cl.GetInteger("seed", options.seed));
+  options.minn = static_cast<int>(cl.GetInteger("minn", options.minn));
+  options.maxn = static_cast<int>(cl.GetInteger("maxn", options.maxn));
+  options.lr = cl.GetDecimal("lr", options.lr);
   options.date = cl.Get("date", TodayUtc());
   if (!classify::Date::Parse(options.date)) return cl.UsageError("--date must be YYYY-MM-DD");
   const std::string split = cl.Get("split", "train");
