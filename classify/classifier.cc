@@ -10,6 +10,7 @@
 #include "classify/language.h"
 #include "classify/model.h"
 #include "classify/normalize.h"
+#include "classify/quotes.h"
 #include "classify/rules.h"
 
 namespace purr::classify {
@@ -32,6 +33,8 @@ struct Evidence {
   double rule_score = 0;  // noisy-or of the rules that fired
   double model = -1;      // model probability, -1 without a model
   std::vector<Reason> reasons;
+  // Rules that matched only inside quoted text (quotes.h): not the writer's own words.
+  std::vector<Reason> quoted;
   // Classes every rule that fired yields to (the intersection of their unless_classes).
   std::vector<Class> yields_to;
   bool any_rule = false;
@@ -50,21 +53,30 @@ bool LanguageFits(const Rule& rule, Language language) {
 // Rules of other languages count at a discount. Once the language is clear, those of
 // non-halt classes are skipped; halt classes keep them, so that a misread language cannot
 // hide a halt (negations are shared across a class's languages, see rules.cc).
+// A rule whose every hit lies in quoted text is kept apart as `quoted` evidence.
 void AddRuleEvidence(const std::vector<RuleHit>& hits, const FoldedText& folded,
-                     const LanguageResult& language, std::array<Evidence, kClassCount>* evidence) {
+                     const std::vector<Span>& quoted_regions, const LanguageResult& language,
+                     std::array<Evidence, kClassCount>* evidence) {
   std::map<const Rule*, Reason> by_rule;
+  std::map<const Rule*, Reason> quoted_by_rule;
   for (const RuleHit& hit : hits) {
     if (!LanguageFits(*hit.rule, language.language) && language.confidence >= kLanguageClear &&
         !IsHaltClass(hit.rule->cls)) {
       continue;
     }
-    Reason& reason = by_rule[hit.rule];
+    const bool quoted = InsideAny(quoted_regions, folded.ToOriginal(hit.start, hit.end));
+    Reason& reason = (quoted ? quoted_by_rule : by_rule)[hit.rule];
     if (reason.id.empty()) {
       reason.source = "rule";
       reason.id = hit.rule->id;
       reason.detail = "'" + folded.text.substr(hit.start, hit.end - hit.start) + "'";
     }
     reason.spans.push_back(folded.ToOriginal(hit.start, hit.end));
+  }
+  for (auto& [rule, reason] : quoted_by_rule) {
+    if (by_rule.count(rule) != 0) continue;
+    reason.detail += " (in quoted text)";
+    (*evidence)[static_cast<size_t>(rule->cls)].quoted.push_back(std::move(reason));
   }
   for (auto& [rule, reason] : by_rule) {
     double weight = rule->weight * (LanguageFits(*rule, language.language) ? 1.0 : kForeignLanguageFactor);
@@ -176,12 +188,14 @@ Decision Decide(std::array<Evidence, kClassCount>& evidence, const ClassifyOptio
     double c = Combine(e);
     const bool halt = IsHaltClass(cls);
     const bool by_rule = e.rule_score > 0;
-    if (halt && by_rule) {
-      // A halt class found by a rule is kept whatever the model says.
+    if (halt && by_rule && c < options.min_confidence) {
+      // Weak halt evidence (a rule of low weight the model does not back): not a finding,
+      // but never dropped in silence either.
+      d.needs_human.push_back("possible " + std::string(ClassName(cls)) + " (" + Fixed2(c) + "): " +
+                              e.reasons.front().id + " " + e.reasons.front().detail);
+    } else if (halt && by_rule) {
+      // A halt class found by a strong rule is kept whatever the model says.
       d.classes.push_back({cls, c, std::move(e.reasons)});
-      if (c < options.min_confidence) {
-        d.needs_human.push_back(std::string(ClassName(cls)) + " kept below the confidence threshold (" + Fixed2(c) + ")");
-      }
       if (e.model >= 0 && e.model < kModelDisagrees) {
         d.needs_human.push_back(std::string("rules found ") + ClassName(cls) + " but the model gives p=" + Fixed2(e.model));
       }
@@ -190,6 +204,9 @@ Decision Decide(std::array<Evidence, kClassCount>& evidence, const ClassifyOptio
       d.classes.push_back({cls, c, std::move(e.reasons)});
     } else if (halt && c >= options.suspect_confidence) {
       d.needs_human.push_back(std::string("possible ") + ClassName(cls) + " (p=" + Fixed2(c) + ")");
+    } else if (halt && !e.quoted.empty()) {
+      d.needs_human.push_back(std::string("possible ") + ClassName(cls) + ": only in quoted text, " +
+                              e.quoted.front().id + " " + e.quoted.front().detail);
     }
   }
   DropYieldingClasses(evidence, &d.classes);
@@ -311,7 +328,7 @@ Classification Classifier::Classify(std::string_view text, const ClassifyOptions
     out.needs_human_reasons.push_back("the letter has no text");
     return out;
   }
-  AddRuleEvidence(rules_->Match(folded.text), folded, out.language, &evidence);
+  AddRuleEvidence(rules_->Match(folded.text), folded, QuotedRegions(text), out.language, &evidence);
   if (prediction) AddModelEvidence(*prediction, model_->version(), &evidence);
   Decision decision = Decide(evidence, options);
   out.classes = std::move(decision.classes);

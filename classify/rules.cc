@@ -29,8 +29,9 @@ RE2::Options PatternOptions() {
   return options;
 }
 
-// Folds the pattern's letters like the text and lets a literal space match any run of
-// white space (the folded text keeps paragraph breaks as '\n').
+// Folds the pattern's letters like the text, lets a literal space match any run of white
+// space (the folded text keeps paragraph breaks as '\n'), and lets a literal 'm' match the
+// "rn" OCR often reads for it ("rnånedlig", "forrnue").
 std::string PreparePattern(std::string_view written) {
   std::string folded = FoldPattern(written);
   std::string out;
@@ -47,6 +48,10 @@ std::string PreparePattern(std::string_view written) {
     if (c == ' ' && bracket == 0) {
       while (i + 1 < folded.size() && folded[i + 1] == ' ') ++i;
       out += "\\s+";
+      continue;
+    }
+    if (c == 'm' && bracket == 0 && !(i > 1 && folded.compare(i - 2, 2, "(?") == 0)) {
+      out += "(?:m|rn)";
       continue;
     }
     out += c;
@@ -117,11 +122,28 @@ bool IsSentenceEnd(std::string_view text, size_t i) {
   return c == '.' && (i + 1 >= text.size() || text[i + 1] == ' ' || text[i + 1] == '\n');
 }
 
-std::string_view SentenceAround(std::string_view text, size_t start, size_t end) {
+// Contrastive conjunctions open a clause of the other polarity: a negation does not reach
+// across them ("jeg bestrider ikke kravet, men gebyret er feil"; "I'm not bankrupt, but
+// ..."). Additive ones ("og", "and") keep the sentence's context, so a negation such as
+// "gjeldsforhandling" still covers "... og jeg betaler 500 kr i måneden etter planen".
+// Matched in the folded text (lower case, marks dropped), with the spaces around them.
+constexpr std::string_view kClauseBreaks[] = {
+    ", men ", " men ", ", but ", " but ", ", however", " however,", ", dock ", ", mens ",
+    ", while ", ", whereas ", ", medan "};
+
+// The sentence around [start, end), narrowed to the clause that holds it.
+std::string_view ClauseAround(std::string_view text, size_t start, size_t end) {
   size_t from = start;
   while (from > 0 && start - from < kSentenceReach && !IsSentenceEnd(text, from - 1)) --from;
   size_t to = end;
   while (to < text.size() && to - end < kSentenceReach && !IsSentenceEnd(text, to)) ++to;
+  for (std::string_view brk : kClauseBreaks) {
+    // The last break before the hit and the first after it.
+    size_t before = text.substr(0, start).rfind(brk);
+    if (before != std::string_view::npos && before >= from) from = before + 1;
+    size_t after = text.substr(0, to).find(brk, end);
+    if (after != std::string_view::npos) to = after;
+  }
   return text.substr(from, to - from);
 }
 
@@ -341,7 +363,7 @@ void RuleSet::Impl::MatchRule(size_t r, size_t p, std::string_view text,
     size_t start = static_cast<size_t>(match.data() - text.data());
     size_t end = start + match.size();
     pos = end > start ? end : start + 1;
-    if (Negated(rules[r].cls, SentenceAround(text, start, end))) continue;
+    if (Negated(rules[r].cls, ClauseAround(text, start, end))) continue;
     out->push_back({&rules[r], start, end});
     ++found;
   }

@@ -80,7 +80,43 @@ INSTANTIATE_TEST_SUITE_P(
         // A payment plan inside a debt settlement is the settlement's plan.
         LetterCase{"Hei. Namsmannen har åpnet gjeldsforhandling for meg, og jeg skal betale 500 kr i måneden "
                    "etter planen.",
-                   {"debt_settlement"}, "halt"}));
+                   {"debt_settlement"}, "halt"},
+        // Quoted agency text is not the writer's statement (domain.md D.7).
+        LetterCase{"Hei. Brevet deres var adressert til \"Dødsboet etter Kari Nilsen\". Jeg er Kari "
+                   "Nilsen og lever i beste velgående. Dette klager jeg på.",
+                   {"complaint"}, "none"},
+        LetterCase{"Betalt nå i kveld, KID 0088104512071.\n\n> Har De innsigelser mot kravet, eller er De "
+                   "under gjeldsforhandling eller konkursbehandling, må De gi beskjed.",
+                   {"payment_proof"}, "none"},
+        // A third party's bankruptcy explains a delay; it is not the debtor's.
+        LetterCase{"Hej. Firmaet jeg arbejdede for gik konkurs i september, og jeg har ikke fået løn. "
+                   "Kan jeg få henstand til den 15. januar?",
+                   {"deferral_request"}, "none"},
+        // A negation does not reach across "men": the second clause is a dispute.
+        LetterCase{"Hei. Jeg har ikke noe imot å betale strømmen, men jeg bestrider gebyret på 900 kr.",
+                   {"dispute"}, "halt"},
+        // OCR reads "m" as "rn".
+        LetterCase{"Hei. Jeg ber om en nedbetalingsplan, 500 kr i rnåneden.", {"instalment_request"}, "none"}));
+
+// A halt rule of low weight the model does not back is a possible halt for a human, not a
+// finding; never silently dropped.
+TEST_F(ClassifierTest, WeakHaltEvidenceGoesToAHumanAsPossible) {
+  Classification c = Classify("Hei. Jeg leste om en konkurs i avisen i går. Kan dere sende fakturaen på nytt?");
+  EXPECT_FALSE(c.Has(Class::kBankruptcy));
+  EXPECT_NE(c.legal.category, LegalCategory::kHalt);
+  ASSERT_TRUE(c.needs_human);
+  bool possible = std::any_of(c.needs_human_reasons.begin(), c.needs_human_reasons.end(),
+                              [](const std::string& r) { return r.find("possible bankruptcy") == 0; });
+  EXPECT_TRUE(possible) << ::testing::PrintToString(c.needs_human_reasons);
+}
+
+TEST_F(ClassifierTest, HaltOnlyInQuotedTextGoesToAHuman) {
+  Classification c = Classify("Jeg har betalt i dag.\n\n> Bestrider De kravet, må De gi beskjed innen 14 dager.");
+  EXPECT_FALSE(c.Has(Class::kDispute));
+  bool possible = std::any_of(c.needs_human_reasons.begin(), c.needs_human_reasons.end(),
+                              [](const std::string& r) { return r.find("possible dispute") == 0; });
+  EXPECT_TRUE(possible) << ::testing::PrintToString(c.needs_human_reasons);
+}
 
 TEST_F(ClassifierTest, DeadlinesPerJurisdiction) {
   struct Case {
