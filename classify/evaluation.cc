@@ -64,7 +64,8 @@ Metrics Evaluate(const std::vector<EvalItem>& items) {
       if (item.predicted_legal == LegalCategory::kHalt) {
         ++m.halt_found;
       } else {
-        m.halt_missed.push_back(item.name);
+        m.halt_unguarded += !item.needs_human;
+        m.halt_missed.push_back(item.name + (item.needs_human ? " (to a human)" : " (UNGUARDED)"));
       }
     } else if (item.predicted_legal == LegalCategory::kHalt) {
       ++m.halt_predicted_wrongly;
@@ -114,6 +115,8 @@ std::string FormatMetrics(const Metrics& m) {
          std::to_string(m.halt_letters) + "), non-halt letters called halt: " +
          std::to_string(m.halt_predicted_wrongly) + "\n";
   for (const auto& name : m.halt_missed) out += "  missed halt: " + name + "\n";
+  out += "halt letters passed as harmless (no halt, no human): " + std::to_string(m.halt_unguarded) +
+         "\n";
   out += "language accuracy: " + Fixed(m.language_accuracy) + " (" +
          std::to_string(m.language_correct) + "/" + std::to_string(m.letters) + ")\n";
   for (const auto& wrong : m.language_wrong) out += "  language: " + wrong + "\n";

@@ -42,11 +42,14 @@ struct Metrics {
   int halt_letters = 0, halt_found = 0;
   double halt_recall = 1;
   int halt_predicted_wrongly = 0;  // letters called halt whose label is not halt
+  // Halt letters neither called halt nor sent to a human (needs_human): passed as harmless,
+  // the worst error there is. A missed halt with needs_human still reaches a clerk.
+  int halt_unguarded = 0;
   int language_correct = 0;
   double language_accuracy = 0;
   int needs_human = 0;
   std::vector<CalibrationBin> calibration;  // 0.0, 0.1, ... 0.9
-  std::vector<std::string> halt_missed;      // names of halt letters not called halt
+  std::vector<std::string> halt_missed;      // "name (to a human)" or "name (UNGUARDED)"
   std::vector<std::string> language_wrong;   // "name: expected -> predicted"
 };
 

@@ -11,10 +11,10 @@
 namespace purr::classify {
 namespace {
 
-Metrics MeasureTestSplit(std::shared_ptr<const Model> model) {
+Metrics Measure(const std::vector<testing::CorpusLetter>& letters, std::shared_ptr<const Model> model) {
   Classifier classifier(testing::ShippedRules(), std::move(model));
   std::vector<EvalItem> items;
-  for (const auto& letter : testing::Corpus()) {
+  for (const auto& letter : letters) {
     if (letter.split != "test") continue;
     Classification c = classifier.Classify(letter.example.text, {.received = {2026, 1, 15}});
     EvalItem item;
@@ -31,6 +31,10 @@ Metrics MeasureTestSplit(std::shared_ptr<const Model> model) {
   return Evaluate(items);
 }
 
+Metrics MeasureTestSplit(std::shared_ptr<const Model> model) {
+  return Measure(testing::Corpus(), std::move(model));
+}
+
 TEST(Accuracy, TestSplitMeetsTheTargets) {
   Metrics m = MeasureTestSplit(testing::ShippedModel());
   std::cout << FormatMetrics(m);
@@ -38,6 +42,19 @@ TEST(Accuracy, TestSplitMeetsTheTargets) {
   EXPECT_GE(m.halt_recall, 0.99);
   EXPECT_GE(m.macro_f1, 0.90);
   EXPECT_GE(m.language_accuracy, 0.98);
+  EXPECT_EQ(m.halt_unguarded, 0);
+}
+
+// Letters written blind (fixtures/letters-blind/README.md): the honest figure for letters
+// nobody tuned on. Halt letters phrased without the usual words are often missed as halt,
+// so the assertion is the safety net: every halt letter is either called halt or sent to a
+// human. The other figures are printed, not asserted, and recorded in docs/classifier.md.
+TEST(Accuracy, BlindLettersNeverPassAHaltAsHarmless) {
+  Metrics m = Measure(testing::BlindCorpus(), testing::ShippedModel());
+  std::cout << FormatMetrics(m);
+  ASSERT_GE(m.letters, 40);
+  EXPECT_EQ(m.halt_unguarded, 0);
+  EXPECT_GE(m.language_accuracy, 0.95);
 }
 
 TEST(Accuracy, RulesAloneKeepHaltRecall) {

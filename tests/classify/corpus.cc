@@ -18,32 +18,44 @@ std::string ReadFile(const std::string& path) {
   return out.str();
 }
 
-const std::vector<CorpusLetter>& Corpus() {
-  static const std::vector<CorpusLetter>* corpus = [] {
-    auto* letters = new std::vector<CorpusLetter>;
-    for (const char* folder : {"nb", "sv", "da", "en"}) {
-      std::ifstream in(std::string("fixtures/letters/") + folder + "/labels.jsonl");
-      for (std::string line; std::getline(in, line);) {
-        if (line.empty()) continue;
-        Poco::JSON::Parser parser;
-        auto object = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
-        CorpusLetter letter;
-        std::string file = object->getValue<std::string>("file");
-        letter.example.name = file;
-        letter.example.text = ReadFile("fixtures/letters/" + file);
-        letter.example.language = ParseLanguage(object->getValue<std::string>("lang"));
-        auto classes = object->getArray("classes");
-        for (unsigned i = 0; i < classes->size(); ++i) {
-          letter.example.classes.push_back(*ParseClass(classes->getElement<std::string>(i)));
-        }
-        letter.example.legal = *ParseLegalCategory(object->getValue<std::string>("legal"));
-        letter.split = object->getValue<std::string>("split");
-        letters->push_back(std::move(letter));
+namespace {
+
+std::vector<CorpusLetter> LoadCorpus(const std::string& root) {
+  std::vector<CorpusLetter> letters;
+  for (const char* folder : {"nb", "sv", "da", "en"}) {
+    std::ifstream in(root + "/" + folder + "/labels.jsonl");
+    EXPECT_TRUE(in.good()) << root << "/" << folder << "/labels.jsonl";
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty()) continue;
+      Poco::JSON::Parser parser;
+      auto object = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
+      CorpusLetter letter;
+      std::string file = object->getValue<std::string>("file");
+      letter.example.name = file;
+      letter.example.text = ReadFile(root + "/" + file);
+      letter.example.language = ParseLanguage(object->getValue<std::string>("lang"));
+      auto classes = object->getArray("classes");
+      for (unsigned i = 0; i < classes->size(); ++i) {
+        letter.example.classes.push_back(*ParseClass(classes->getElement<std::string>(i)));
       }
+      letter.example.legal = *ParseLegalCategory(object->getValue<std::string>("legal"));
+      letter.split = object->getValue<std::string>("split");
+      letters.push_back(std::move(letter));
     }
-    return letters;
-  }();
-  return *corpus;
+  }
+  return letters;
+}
+
+}  // namespace
+
+const std::vector<CorpusLetter>& Corpus() {
+  static const std::vector<CorpusLetter> corpus = LoadCorpus("fixtures/letters");
+  return corpus;
+}
+
+const std::vector<CorpusLetter>& BlindCorpus() {
+  static const std::vector<CorpusLetter> corpus = LoadCorpus("fixtures/letters-blind");
+  return corpus;
 }
 
 std::shared_ptr<const RuleSet> ShippedRules() {

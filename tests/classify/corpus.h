@@ -20,6 +20,8 @@ struct CorpusLetter {
 
 // Every letter of fixtures/letters/*/labels.jsonl. Fails the test on a malformed corpus.
 const std::vector<CorpusLetter>& Corpus();
+// fixtures/letters-blind: letters written blind, never used to tune rules or train.
+const std::vector<CorpusLetter>& BlindCorpus();
 
 std::shared_ptr<const RuleSet> ShippedRules();
 std::shared_ptr<const Model> ShippedModel();
