@@ -137,12 +137,15 @@ std::string_view ClauseAround(std::string_view text, size_t start, size_t end) {
   while (from > 0 && start - from < kSentenceReach && !IsSentenceEnd(text, from - 1)) --from;
   size_t to = end;
   while (to < text.size() && to - end < kSentenceReach && !IsSentenceEnd(text, to)) ++to;
+  // The last break before the hit and the first after it, searched within the sentence.
+  const size_t sentence_from = from;
+  const std::string_view head = text.substr(sentence_from, start - sentence_from);
+  const std::string_view tail = text.substr(end, to - end);
   for (std::string_view brk : kClauseBreaks) {
-    // The last break before the hit and the first after it.
-    size_t before = text.substr(0, start).rfind(brk);
-    if (before != std::string_view::npos && before >= from) from = before + 1;
-    size_t after = text.substr(0, to).find(brk, end);
-    if (after != std::string_view::npos) to = after;
+    size_t before = head.rfind(brk);
+    if (before != std::string_view::npos) from = std::max(from, sentence_from + before + 1);
+    size_t after = tail.find(brk);
+    if (after != std::string_view::npos) to = std::min(to, end + after);
   }
   return text.substr(from, to - from);
 }
