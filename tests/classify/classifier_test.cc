@@ -130,6 +130,9 @@ TEST_F(ClassifierTest, DeadlinesPerJurisdiction) {
       {"Hej. Jeg anmoder om indsigt i de personoplysninger I har om mig.", {2026, 5, 15}, "DK", {2026, 6, 15}},
       {"Hello, under GDPR I request a copy of my personal data. Call me on +46 70 123 45 67.", {2026, 12, 31},
        "SE", {2027, 1, 31}},
+      // An English letter placed by its Swedish postal address ("NNN NN Town").
+      {"Hello, under GDPR I request a copy of my personal data.\nRichard Hollis\nVastra Vagen 17\n511 58 Kinna",
+       {2026, 3, 10}, "SE", {2026, 4, 10}},
   };
   for (const Case& c : cases) {
     Classification result = Classify(c.text, c.received);
