@@ -288,6 +288,12 @@ INSTANTIATE_TEST_SUITE_P(
              "6789-123456703", true, "6789, konto 123456703", ""},
         Case{"clearingnummer 5000, konto 1000005", "sv", "bank_account",
              "5000-1000005", false, "5000, konto 1000005", ""},
+        // Comment-2 ranges (all four clearing digits in the check), per Bankgirot's list:
+        // BNP Paribas 9470-9479 and Nordax 9640-9649.
+        Case{"clearing 9470 konto 1000002", "sv", "bank_account", "9470-1000002", true,
+             "9470 konto 1000002", "SE:clearing:type1:mod11"},
+        Case{"clearing 9640 konto 1000009", "sv", "bank_account", "9640-1000009", true,
+             "9640 konto 1000009", "SE:clearing:type1:mod11"},
         Case{"reg.nr. 5301 kontonr. 0241118763.", "da", "bank_account",
              "5301-0241118763", true, "5301 kontonr. 0241118763",
              "DK:reg+konto:shape"},
