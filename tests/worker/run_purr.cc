@@ -19,10 +19,11 @@ std::vector<std::string> PurrRun::out_lines() const {
   return lines;
 }
 
-PurrRun RunPurr(const std::vector<std::string>& args) {
+PurrRun RunPurr(const std::vector<std::string>& args) { return RunProgram(PURR_BINARY, args); }
+
+PurrRun RunProgram(const std::string& program, const std::vector<std::string>& args) {
   Poco::Pipe out_pipe, err_pipe;
-  Poco::ProcessHandle handle =
-      Poco::Process::launch(PURR_BINARY, args, nullptr, &out_pipe, &err_pipe);
+  Poco::ProcessHandle handle = Poco::Process::launch(program, args, nullptr, &out_pipe, &err_pipe);
   PurrRun run;
   Poco::PipeInputStream out_stream(out_pipe), err_stream(err_pipe);
   // Drain stderr on its own thread so that neither pipe can fill up and block purr.

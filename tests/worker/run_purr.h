@@ -16,6 +16,10 @@ struct PurrRun {
 
 PurrRun RunPurr(const std::vector<std::string>& args);
 
+// Runs any program (found on PATH when `program` has no slash) the same way. Throws
+// Poco::Exception when it cannot be started.
+PurrRun RunProgram(const std::string& program, const std::vector<std::string>& args);
+
 }  // namespace purr::testing
 
 #endif  // PURR_TESTS_WORKER_RUN_PURR_H_
