@@ -4,9 +4,11 @@
 #include <charconv>
 #include <chrono>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include "classify/classify.h"
@@ -88,6 +90,34 @@ std::vector<Result<LetterText>> ReadScans(const std::vector<std::string>& paths,
   return out;
 }
 
+// Every scan of the letters found below `dir`, OCR'd, with the letter it belongs to.
+struct LetterScans {
+  std::vector<const LabelledLetter*> letters;
+  std::vector<std::string> paths;
+  std::vector<Result<LetterText>> texts;
+  std::string figures;  // "ocr: N scans in S s (T threads)"
+};
+
+LetterScans ReadLetterScans(const std::vector<LabelledLetter>& letters, const std::string& dir, int threads) {
+  LetterScans out;
+  auto scans = ScansByStem(dir);
+  for (const auto& letter : letters) {
+    auto [from, to] = scans.equal_range(letter.stem);
+    for (auto it = from; it != to; ++it) {
+      out.letters.push_back(&letter);
+      out.paths.push_back(it->second);
+    }
+  }
+  auto start = std::chrono::steady_clock::now();
+  out.texts = ReadScans(out.paths, threads);
+  std::ostringstream figures;
+  figures << "ocr: " << out.paths.size() << " scans in " << std::fixed << std::setprecision(1)
+          << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s (" << threads
+          << " threads)\n";
+  out.figures = figures.str();
+  return out;
+}
+
 std::optional<int> ParseThreads(const std::string& text) {
   int n = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
@@ -144,28 +174,15 @@ int RunEvalCommand(const CommandArgs& args) {
   int failed = 0;
   std::string ocr_figures;
   if (cl.Has("ocr")) {
-    auto scans = ScansByStem(cl.Get("scans", DefaultDataPath("fixtures/scans")));
-    std::vector<const LabelledLetter*> scan_letters;
-    std::vector<std::string> paths;
-    for (const auto& letter : *letters) {
-      auto [from, to] = scans.equal_range(letter.stem);
-      for (auto it = from; it != to; ++it) {
-        scan_letters.push_back(&letter);
-        paths.push_back(it->second);
-      }
-    }
-    auto start = std::chrono::steady_clock::now();
-    std::vector<Result<LetterText>> texts = ReadScans(paths, *threads);
-    double ocr_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    ocr_figures = "ocr: " + std::to_string(paths.size()) + " scans in " + std::to_string(ocr_seconds).substr(0, 6) +
-                  " s (" + std::to_string(*threads) + " threads)\n";
-    for (size_t i = 0; i < texts.size(); ++i) {
-      if (!texts[i].ok()) {
+    LetterScans scans = ReadLetterScans(*letters, cl.Get("scans", DefaultDataPath("fixtures/scans")), *threads);
+    ocr_figures = scans.figures;
+    for (size_t i = 0; i < scans.texts.size(); ++i) {
+      if (!scans.texts[i].ok()) {
         ++failed;
-        std::cerr << "purr eval: " << texts[i].status().message() << "\n";
+        std::cerr << "purr eval: " << scans.texts[i].status().message() << "\n";
         continue;
       }
-      classify_one(paths[i], scan_letters[i]->example, texts[i]->text);
+      classify_one(scans.paths[i], scans.letters[i]->example, scans.texts[i]->text);
     }
   } else {
     for (const auto& letter : *letters) classify_one(letter.example.name, letter.example, letter.example.text);
