@@ -129,6 +129,13 @@ FoldedText Fold(std::string_view original) {
       continue;
     }
     newlines = 0;
+    // A blank line inside a sentence (OCR breaks paragraphs where the page has none: "Jag
+    // bestrider kravet eftersom\n\nhörapparaten ...") is a space: the text after it starts
+    // in lower case and the text before it does not end a sentence.
+    if (out.text.size() >= 2 && out.text.back() == '\n' && u_islower(c) &&
+        std::string_view(".!?:;").find(out.text[out.text.size() - 2]) == std::string_view::npos) {
+      out.text.back() = ' ';
+    }
     if ((c == '-' || FoldLetter(c) == '-') && !out.text.empty() &&
         (IsAsciiLetter(out.text.back()) || static_cast<unsigned char>(out.text.back()) >= 0x80)) {
       size_t next = HyphenContinuation(original, static_cast<size_t>(i));

@@ -1,7 +1,6 @@
 // purr eval: the classifier measured against labelled letters (clean text or OCR'd scans).
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <iomanip>
@@ -118,13 +117,6 @@ LetterScans ReadLetterScans(const std::vector<LabelledLetter>& letters, const st
   return out;
 }
 
-std::optional<int> ParseThreads(const std::string& text) {
-  int n = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (error != std::errc() || end != text.data() + text.size() || n < 1 || n > 256) return std::nullopt;
-  return n;
-}
-
 }  // namespace
 
 int RunEvalCommand(const CommandArgs& args) {
@@ -135,15 +127,15 @@ int RunEvalCommand(const CommandArgs& args) {
   cl.Value("split", "SPLIT", "test (default), train or all");
   cl.Flag("ocr", "classify the OCR output of the letters' scans");
   cl.Value("scans", "DIR", "scan fixtures for --ocr (default fixtures/scans)");
-  cl.Value("threads", "N", "OCR threads for --ocr, each with its own engine (default: one per core)");
+  cl.Integer("threads", "N", "OCR threads for --ocr, each with its own engine (default: one per core)", 1,
+             256);
   cl.Flag("verbose", "list the letters classified differently from their labels");
   if (auto exit_code = cl.Parse(args)) return *exit_code;
   if (!cl.Has("examples")) return cl.UsageError("--examples is required");
   const std::string split = cl.Get("split", "test");
   if (split != "train" && split != "test" && split != "all") return cl.UsageError("--split must be test, train or all");
-  std::optional<int> threads = ParseThreads(
-      cl.Get("threads", std::to_string(std::max(1u, std::thread::hardware_concurrency()))));
-  if (!threads) return cl.UsageError("--threads takes a whole number from 1 to 256");
+  const int threads = static_cast<int>(
+      cl.GetInteger("threads", std::max(1u, std::thread::hardware_concurrency())));
   Result<std::vector<LabelledLetter>> letters = ReadLabelledLetters(cl.Get("examples"), split);
   if (!letters.ok()) {
     std::cerr << "purr eval: " << letters.status().message() << "\n";
@@ -174,7 +166,7 @@ int RunEvalCommand(const CommandArgs& args) {
   int failed = 0;
   std::string ocr_figures;
   if (cl.Has("ocr")) {
-    LetterScans scans = ReadLetterScans(*letters, cl.Get("scans", DefaultDataPath("fixtures/scans")), *threads);
+    LetterScans scans = ReadLetterScans(*letters, cl.Get("scans", DefaultDataPath("fixtures/scans")), threads);
     ocr_figures = scans.figures;
     for (size_t i = 0; i < scans.texts.size(); ++i) {
       if (!scans.texts[i].ok()) {

@@ -26,6 +26,10 @@ INSTANTIATE_TEST_SUITE_P(
         FoldCase{"Jag bestrider härmed kravet för Göteborg", "jag bestrider harmed kravet for goteborg"},
         FoldCase{"do\xCC\x88" "dsbo", "dodsbo"},  // o + combining diaeresis (NFD input)
         FoldCase{"nedbetalings-\nplan", "nedbetalingsplan"},
+        // A paragraph break ends a sentence; one inside a sentence (OCR) is a space.
+        FoldCase{"Jeg betaler.\n\nJeg bestrider", "jeg betaler.\njeg bestrider"},
+        FoldCase{"Hilsen\n\nKari", "hilsen\nkari"},
+        FoldCase{"bestrider kravet eftersom\n\nhörapparaten", "bestrider kravet eftersom horapparaten"},
         FoldCase{"nedbetalings-  \n   plan", "nedbetalingsplan"},
         FoldCase{"Oslo-\nBergen", "oslo- bergen"},  // capital after the break: a real hyphen
         FoldCase{"ti|bake og f0reldet", "tilbake og foreldet"},

@@ -41,6 +41,7 @@ TEST(OcrCorpus, TestSplitKeepsLegalHaltRecallAndLanguageOnOcrOutput) {
   EXPECT_EQ(Figure(run.out, "ocr: "), Figure(render.err, "make_scans: corpus of "));
   EXPECT_GE(Figure(run.out, "legal-halt recall: "), 0.99);
   EXPECT_GE(Figure(run.out, "language accuracy: "), 0.98);
+  EXPECT_EQ(Figure(run.out, "halt letters passed as harmless (no halt, no human): "), 0);
   std::cout << "macro-F1 on OCR output, test split: " << Figure(run.out, "macro-F1: ") << "\n";
 }
 
