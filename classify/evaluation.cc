@@ -46,6 +46,22 @@ std::string Pad(std::string s, size_t width) {
 
 }  // namespace
 
+EvalItem ToEvalItem(const std::string& name, const Example& example, const Classification& result) {
+  EvalItem item;
+  item.name = name;
+  item.expected = example.classes;
+  for (const auto& cls : result.classes) {
+    item.predicted.push_back(cls.cls);
+    item.confidences.push_back(cls.confidence);
+  }
+  item.expected_legal = example.legal;
+  item.predicted_legal = result.legal.category;
+  item.expected_language = example.language;
+  item.predicted_language = result.language.language;
+  item.needs_human = result.needs_human;
+  return item;
+}
+
 Metrics Evaluate(const std::vector<EvalItem>& items) {
   Metrics m;
   m.letters = static_cast<int>(items.size());

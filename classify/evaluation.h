@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "classify/classify.h"
+#include "classify/model.h"
 
 namespace purr::classify {
 
@@ -52,6 +53,9 @@ struct Metrics {
   std::vector<std::string> halt_missed;      // "name (to a human)" or "name (UNGUARDED)"
   std::vector<std::string> language_wrong;   // "name: expected -> predicted"
 };
+
+// One labelled letter and what the classifier made of it.
+EvalItem ToEvalItem(const std::string& name, const Example& example, const Classification& result);
 
 Metrics Evaluate(const std::vector<EvalItem>& items);
 

@@ -35,23 +35,6 @@ constexpr const char* kDescription =
     "--verbose lists every letter whose classes differ from its labels. "
     "Exit status: 0 measured, 1 failed, 2 usage error.";
 
-classify::EvalItem ToItem(const std::string& name, const classify::Example& example,
-                          const classify::Classification& c) {
-  classify::EvalItem item;
-  item.name = name;
-  item.expected = example.classes;
-  for (const auto& cls : c.classes) {
-    item.predicted.push_back(cls.cls);
-    item.confidences.push_back(cls.confidence);
-  }
-  item.expected_legal = example.legal;
-  item.predicted_legal = c.legal.category;
-  item.expected_language = example.language;
-  item.predicted_language = c.language.language;
-  item.needs_human = c.needs_human;
-  return item;
-}
-
 std::string Names(const std::vector<classify::Class>& classes) {
   std::string out;
   for (auto c : classes) out += std::string(out.empty() ? "" : ",") + classify::ClassName(c);
@@ -156,7 +139,7 @@ int RunEvalCommand(const CommandArgs& args) {
     auto start = std::chrono::steady_clock::now();
     classify::Classification c = classifier.Classify(text, options);
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    items.push_back(ToItem(name, example, c));
+    items.push_back(classify::ToEvalItem(name, example, c));
     // The metrics treat classes as a set; so does the list of differences.
     if (!std::is_permutation(items.back().predicted.begin(), items.back().predicted.end(),
                              example.classes.begin(), example.classes.end())) {

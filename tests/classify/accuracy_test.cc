@@ -17,16 +17,7 @@ Metrics Measure(const std::vector<testing::CorpusLetter>& letters, std::shared_p
   for (const auto& letter : letters) {
     if (letter.split != "test") continue;
     Classification c = classifier.Classify(letter.example.text, {.received = {2026, 1, 15}});
-    EvalItem item;
-    item.name = letter.example.name;
-    item.expected = letter.example.classes;
-    for (const auto& cls : c.classes) item.predicted.push_back(cls.cls);
-    item.expected_legal = letter.example.legal;
-    item.predicted_legal = c.legal.category;
-    item.expected_language = letter.example.language;
-    item.predicted_language = c.language.language;
-    item.needs_human = c.needs_human;
-    items.push_back(std::move(item));
+    items.push_back(ToEvalItem(letter.example.name, letter.example, c));
   }
   return Evaluate(items);
 }
