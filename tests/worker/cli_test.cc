@@ -109,6 +109,7 @@ TEST(NumericOptionsCommandTest, EveryCommandRefusesOutOfRangeNumbersAlike) {
 #ifdef PURR_HAVE_CLASSIFY
       {{"classify", "--min-confidence", "1", "x.txt"},
        "--min-confidence takes a number from 0.001 to 0.999"},
+      {{"eval", "--examples", "x", "--ocr", "--threads", "0"}, "--threads takes a whole number from 1 to 256"},
       {{"train", "--examples", "x", "--out", "y", "--epoch", "0"},
        "--epoch takes a whole number from 1 to 1000"},
       {{"train", "--examples", "x", "--out", "y", "--lr", "0"},
