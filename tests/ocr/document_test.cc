@@ -13,16 +13,17 @@
 namespace purr::ocr {
 namespace {
 
-using purr::testing::Conformance;
 using purr::testing::FirstMultipagePdf;
 using purr::testing::FirstMultipageTiff;
 using purr::testing::MakeTextPdf;
 using purr::testing::ReadFile;
+using purr::testing::Repo;
 using purr::testing::ScratchDir;
 
-const std::string kFaxPage = Conformance("ocr/nor_dispute.fax200.tif");
-const std::string kPngPage = Conformance("ocr/swe_instalment.clean300.png");
-const std::string kJpegPage = Conformance("ocr/nor_payment.jpeg.jpg");
+// Committed fixture scans (fixtures/scans), so these tests need nothing beside the checkout.
+const std::string kFaxPage = Repo("fixtures/scans/fax200/nb_033_lawyer_estate_proclamation.tif");
+const std::string kPngPage = Repo("fixtures/scans/clean300/sv_001_bestrider_telekom.png");
+const std::string kJpegPage = Repo("fixtures/scans/jpeg/nb_025_paid_complaint_reminder_fee.jpg");
 
 // 4 KiB of bytes that are no format at all.
 std::string Garbage() {

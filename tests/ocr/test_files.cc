@@ -1,5 +1,6 @@
 #include "tests/ocr/test_files.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -36,6 +37,7 @@ std::string ScratchDir::Truncated(const std::string& name, const std::string& so
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "cannot read " << path;  // not an empty file in disguise
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();

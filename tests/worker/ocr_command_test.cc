@@ -11,7 +11,7 @@
 namespace purr {
 namespace {
 
-using testing::Conformance;
+using testing::Repo;
 using testing::ReadFile;
 using testing::RunPurr;
 using testing::ScratchDir;
@@ -36,12 +36,12 @@ TEST(OcrCommandTest, HelpAndUsageErrors) {
 
 TEST(OcrCommandTest, BadInputsAreReportedAndGoodOnesStillRead) {
   ScratchDir dir;
-  const std::string good = Conformance("ocr/nor_payment.jpeg.jpg");
+  const std::string good = Repo("fixtures/scans/jpeg/nb_025_paid_complaint_reminder_fee.jpg");
   const std::string empty = dir.Write("empty.tif", "");
   const std::string text = dir.Write("notes.png", "not an image at all\n");
   const std::string cut =
-      dir.Truncated("cut.png", Conformance("ocr/swe_instalment.clean300.png"), 4000);
-  const std::string good2 = Conformance("ocr/eng_gdpr.rot180.png");
+      dir.Truncated("cut.png", Repo("fixtures/scans/clean300/sv_001_bestrider_telekom.png"), 4000);
+  const std::string good2 = Repo("fixtures/scans/rotated/en_016_new_address_payment_plan.png");
 
   auto run = RunPurr({"ocr", "--json", empty, good, text, cut, good2});
   EXPECT_EQ(run.exit_code, 1);
@@ -79,7 +79,7 @@ TEST(OcrCommandTest, BadInputsAreReportedAndGoodOnesStillRead) {
 TEST(OcrCommandTest, PlainTextAndSearchablePdf) {
   ScratchDir dir;
   const std::string out = dir.Path("archive.pdf");
-  auto run = RunPurr({"ocr", "--pdf", out, Conformance("ocr/dan_deceased.fax200.tif")});
+  auto run = RunPurr({"ocr", "--pdf", out, Repo("fixtures/scans/fax200/da_033_lawyer_executor_proclama.tif")});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("dødsbo"), std::string::npos) << run.out;
   ASSERT_TRUE(std::filesystem::exists(out));
@@ -94,7 +94,7 @@ TEST(OcrCommandTest, PlainTextAndSearchablePdf) {
 TEST(OcrCommandTest, HocrOutput) {
   ScratchDir dir;
   const std::string out = dir.Path("letter.hocr");
-  auto run = RunPurr({"ocr", "--hocr", out, Conformance("ocr/eng_gdpr.jpeg.jpg")});
+  auto run = RunPurr({"ocr", "--hocr", out, Repo("fixtures/scans/jpeg/en_025_debt_adviser_gjeldsordning_application.jpg")});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   const std::string hocr = ReadFile(out);
   EXPECT_NE(hocr.find("ocrx_word"), std::string::npos);
@@ -103,7 +103,7 @@ TEST(OcrCommandTest, HocrOutput) {
 
 TEST(OcrCommandTest, DeadlineFailsThePageNotTheRun) {
   auto run = RunPurr({"ocr", "--json", "--deadline", "0.2",
-                      Conformance("ocr/swe_instalment.clean300.png")});
+                      Repo("fixtures/scans/clean300/sv_001_bestrider_telekom.png")});
   EXPECT_EQ(run.exit_code, 1);
   auto lines = run.out_lines();
   ASSERT_EQ(lines.size(), 1u);
