@@ -1,6 +1,6 @@
 // Bank payment files in, bank::Transaction values and diagnostics out.
 //
-// Formats: ISO 20022 camt.054/camt.053 (.001.02 to .001.08), Nets OCR giro (Norway), Bankgirot
+// Formats: ISO 20022 camt.054/camt.053 (.001.02 to .001.13), Nets OCR giro (Norway), Bankgirot
 // BgMax (Sweden), and CSV bank exports read through a column profile. Each is written down in
 // docs/formats/. The parsers are pure: bytes in, values out; no file I/O, threads or logging.
 //

@@ -27,6 +27,10 @@ constexpr std::string_view kCamtNamespace = "urn:iso:std:iso:20022:tech:xsd:camt
 // Longer text in one element is cut and reported; no camt element allows more than 35 KB.
 constexpr size_t kMaxElementText = 64 * 1024;
 constexpr size_t kMaxDepth = 128;
+// The schema versions read: .001.02 to .001.13 of both messages. docs/formats/camt.md lists what
+// changed between them in the elements read here.
+constexpr int kOldestVersion = 2;
+constexpr int kNewestVersion = 13;
 
 struct StructuredRef {
   std::string value;
@@ -57,6 +61,29 @@ struct Money {
   int64_t minor = 0;
   std::string currency;
 };
+
+// What follows "RltdPties/<party>" in rel, or "" if rel is not below that party.
+std::string_view PartyTail(std::string_view rel, std::string_view party) {
+  constexpr std::string_view kPrefix = "RltdPties/";
+  if (!rel.starts_with(kPrefix)) return "";
+  rel.remove_prefix(kPrefix.size());
+  if (!rel.starts_with(party)) return "";
+  return rel.substr(party.size());
+}
+
+// RltdPties/<party>/Nm (.02 to .06), /Pty/Nm (.07+), or /Agt/FinInstnId/Nm when the party is
+// a financial institution (.07+).
+bool IsPartyName(std::string_view rel, std::string_view party) {
+  std::string_view tail = PartyTail(rel, party);
+  return tail == "/Nm" || tail == "/Pty/Nm" || tail == "/Agt/FinInstnId/Nm";
+}
+
+// RltdPties/<account>/Id/IBAN, /Id/Othr/Id, or /Prxy/Id (a proxy such as a phone number; from
+// .09 it may stand alone, since Id became optional).
+bool IsPartyAccount(std::string_view rel, std::string_view account) {
+  std::string_view tail = PartyTail(rel, account);
+  return tail == "/Id/IBAN" || tail == "/Id/Othr/Id" || tail == "/Prxy/Id";
+}
 
 // "2016-04-10" from a Dt or DtTm value ("2025-07-23T00:00:00.000000000"); empty if neither.
 std::string DatePart(std::string_view value) {
@@ -106,6 +133,7 @@ struct CamtStreamParser::Impl {
   std::string entries_currency;  // "" none yet, "*" mixed or unreadable
   size_t strd_first_ref = 0;
   std::string strd_type, strd_amount, strd_ccy;
+  std::string strd_amount_type;  // RfrdDocAmt/RmtAmtAndTp/Tp/Cd of the amount being read (.12+)
   internal::OccurrenceCounter occurrences;
   // How often each TxDtls AcctSvcrRef occurs in the current entry (counted once per entry, so
   // a batch of thousands of parts stays linear).
@@ -194,9 +222,9 @@ void CamtStreamParser::Impl::OnRoot(std::string_view qname) {
     return;
   }
   int minor = (version[8] - '0') * 10 + (version[9] - '0');
-  if (minor < 2 || minor > 8) {
+  if (minor < kOldestVersion || minor > kNewestVersion) {
     Fail(Status::Unsupported("unsupported camt version " + format +
-                             ": purr reads .001.02 to .001.08"));
+                             ": purr reads .001.02 to .001.13"));
     return;
   }
   if (local != "Document") {
@@ -258,6 +286,7 @@ void CamtStreamParser::Impl::OnStart(std::string_view qname, const XML_Char** at
     strd_type.clear();
     strd_amount.clear();
     strd_ccy.clear();
+    strd_amount_type.clear();
   }
 }
 
@@ -292,6 +321,8 @@ void CamtStreamParser::Impl::OnEnd() {
 
 void CamtStreamParser::Impl::OnStatementField(const std::string& rel, const std::string& value) {
   if (rel == "Acct/Id/IBAN" || rel == "Acct/Id/Othr/Id") account = value;
+  // From .09 Acct/Id is optional and an account may be named by a proxy alone (Prxy follows Id).
+  if (rel == "Acct/Prxy/Id" && account.empty()) account = value;
   if (rel == "TxsSummry/TtlNtries/NbOfNtries") summary_count = value;
   if (rel == "TxsSummry/TtlNtries/Sum") summary_sum = value;
 }
@@ -351,14 +382,15 @@ void CamtStreamParser::Impl::OnTxField(const std::string& rel, const std::string
     tx.amount_ccy = pending_ccy;
   } else if (rel == "CdtDbtInd") {
     tx.cdt_dbt = value;
-  } else if (rel == "RltdPties/Dbtr/Nm" || rel == "RltdPties/Dbtr/Pty/Nm") {
+  } else if (IsPartyName(rel, "Dbtr")) {
     tx.dbtr_name = value;
-  } else if (rel == "RltdPties/Cdtr/Nm" || rel == "RltdPties/Cdtr/Pty/Nm") {
+  } else if (IsPartyName(rel, "Cdtr")) {
     tx.cdtr_name = value;
-  } else if (rel == "RltdPties/DbtrAcct/Id/IBAN" || rel == "RltdPties/DbtrAcct/Id/Othr/Id") {
-    tx.dbtr_account = value;
-  } else if (rel == "RltdPties/CdtrAcct/Id/IBAN" || rel == "RltdPties/CdtrAcct/Id/Othr/Id") {
-    tx.cdtr_account = value;
+  } else if (IsPartyAccount(rel, "DbtrAcct")) {
+    // Prxy follows Id: a proxy only stands in when there is no account Id.
+    if (!rel.ends_with("/Prxy/Id") || tx.dbtr_account.empty()) tx.dbtr_account = value;
+  } else if (IsPartyAccount(rel, "CdtrAcct")) {
+    if (!rel.ends_with("/Prxy/Id") || tx.cdtr_account.empty()) tx.cdtr_account = value;
   } else if (rel == "RmtInf/Ustrd" || rel == "RmtInf/Strd/AddtlRmtInf") {
     tx.text_lines.push_back(value);
   } else if (rel == "RmtInf/Strd/CdtrRefInf/Tp/CdOrPrtry/Cd" ||
@@ -367,6 +399,16 @@ void CamtStreamParser::Impl::OnTxField(const std::string& rel, const std::string
   } else if (rel == "RmtInf/Strd/RfrdDocAmt/RmtdAmt") {
     strd_amount = value;
     strd_ccy = pending_ccy;
+  } else if (rel == "RmtInf/Strd/RfrdDocAmt/RmtAmtAndTp/Tp/Cd") {
+    strd_amount_type = value;
+  } else if (rel == "RmtInf/Strd/RfrdDocAmt/RmtAmtAndTp/Amt") {
+    // From .12 the remitted amount is the typed amount with code REMI (Tp precedes Amt).
+    if (strd_amount_type == "REMI") {
+      strd_amount = value;
+      strd_ccy = pending_ccy;
+    }
+  } else if (rel == "RmtInf/Strd/RfrdDocAmt/RmtAmtAndTp") {
+    strd_amount_type.clear();
   } else if (rel == "RmtInf/Strd/CdtrRefInf/Ref") {
     if (!value.empty()) tx.refs.push_back({value, strd_type, "", ""});
   } else if (rel == "RmtInf/Strd") {

@@ -32,12 +32,13 @@ struct Reference {
   // "csv" (a CSV reference column).
   std::string type;
   // Amount the payer assigned to this reference, signed, in the transaction's minor units,
-  // when the file gives one (BgMax TK22/TK23, camt RfrdDocAmt/RmtdAmt). TK23 is negative.
+  // when the file gives one (BgMax TK22/TK23, camt RfrdDocAmt/RmtdAmt or, from .001.12, the
+  // RfrdDocAmt/RmtAmtAndTp typed REMI). TK23 is negative.
   std::optional<int64_t> amount_minor;
 };
 
 struct Transaction {
-  // "camt.054.001.02" ... "camt.053.001.08", "ocr-giro", "bgmax", "csv:PROFILE".
+  // "camt.054.001.02" ... "camt.053.001.13", "ocr-giro", "bgmax", "csv:PROFILE".
   std::string format;
   // Stable identity: "<family>-<32 hex digits>", family one of camt, nets, bgmax, csv. The hex
   // digits are the first 128 bits of SHA-256 over the bank's unique reference (camt
@@ -63,7 +64,8 @@ struct Transaction {
   // BgMax reference), lines joined with "\n".
   std::string text;
   std::string payer_name;
-  // The payer's account as given: IBAN, BBAN, bankgiro. Personal data: mask before logging
+  // The payer's account as given: IBAN, BBAN, bankgiro, or a camt account proxy (Prxy/Id, such
+  // as a phone number) when that is all the file gives. Personal data: mask before logging
   // (see MaskAccount).
   std::string payer_account;
   std::string payer_org_number;  // BgMax TK29 organisation/person number; personal data

@@ -54,7 +54,7 @@ TEST(BadInput, EntityExpansion) {
 }
 
 TEST(BadInput, UnknownCamtVersion) {
-  ExpectRejected(Camt054(Entry("1.00"), "09"), "unsupported camt version camt.054.001.09",
+  ExpectRejected(Camt054(Entry("1.00"), "14"), "unsupported camt version camt.054.001.14",
                  Status::Code::kUnsupported);
   ExpectRejected(Camt054(Entry("1.00"), "01"), "unsupported camt version",
                  Status::Code::kUnsupported);

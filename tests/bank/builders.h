@@ -111,6 +111,17 @@ inline std::string Camt054(const std::string& entries, const std::string& versio
          "</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>\n";
 }
 
+// A camt.053 statement with the given <Ntry> elements; `summary` goes inside TxsSummry/TtlNtries.
+inline std::string Camt053(const std::string& entries, const std::string& version = "02",
+                           const std::string& summary = "") {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001." + version + "\">\n"
+         "<BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId></GrpHdr><Stmt><Id>S1</Id>\n"
+         "<Acct><Id><IBAN>NO9386011117947</IBAN></Id></Acct>\n" +
+         (summary.empty() ? "" : "<TxsSummry><TtlNtries>" + summary + "</TtlNtries></TxsSummry>\n") +
+         entries + "</Stmt></BkToCstmrStmt></Document>\n";
+}
+
 inline std::string Entry(const std::string& amount, const std::string& ccy = "NOK",
                          const std::string& details = "", const std::string& cdt_dbt = "CRDT",
                          const std::string& svcr_ref = "") {
@@ -122,6 +133,14 @@ inline std::string Entry(const std::string& amount, const std::string& ccy = "NO
 }
 
 inline std::string TxDtls(const std::string& inner) { return "<TxDtls>" + inner + "</TxDtls>"; }
+
+// An Entry with the status written as the choice of .07 and later (<Sts><Cd>BOOK</Cd></Sts>).
+inline std::string WithStatusCode(std::string entry) {
+  const std::string plain = "<Sts>BOOK</Sts>";
+  size_t at = entry.find(plain);
+  if (at != std::string::npos) entry.replace(at, plain.size(), "<Sts><Cd>BOOK</Cd></Sts>");
+  return entry;
+}
 
 }  // namespace purr::bank::testing
 

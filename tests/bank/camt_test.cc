@@ -15,6 +15,7 @@ using testing::Camt054;
 using testing::Dump;
 using testing::Entry;
 using testing::TxDtls;
+using testing::WithStatusCode;
 
 struct AmountCase {
   const char* amount;
@@ -172,6 +173,164 @@ TEST(Camt, AllSupportedVersionsAndBothMessages) {
   ASSERT_EQ(r.transactions.size(), 1u) << Dump(r);
   EXPECT_EQ(r.transactions[0].account, "12345678901");
   EXPECT_EQ(r.format, "camt.053.001.05");
+}
+
+// Versions .09 to .13: the document shapes they write for what purr reads (docs/formats/camt.md,
+// "Versions"). Every new version, both messages.
+struct NewVersionCase {
+  std::string message;  // "053" or "054"
+  std::string version;  // "09" ... "13"
+};
+
+std::string NewVersionDocument(const NewVersionCase& c, const std::string& entries,
+                               const std::string& summary = "") {
+  return c.message == "053" ? testing::Camt053(entries, c.version, summary)
+                            : Camt054(entries, c.version);
+}
+
+// The remitted amount of a Strd block as the version writes it: RfrdDocAmt/RmtdAmt up to .11, a
+// typed amount (RmtAmtAndTp with code REMI) from .12. A due amount comes first as a decoy.
+std::string RemittedAmount(const std::string& version, const std::string& amount) {
+  if (version >= "12") {
+    return "<RfrdDocAmt><RmtAmtAndTp><Tp><Cd>DUPA</Cd></Tp><Amt Ccy=\"NOK\">999.00</Amt>"
+           "</RmtAmtAndTp><RmtAmtAndTp><Tp><Cd>REMI</Cd></Tp><Amt Ccy=\"NOK\">" + amount +
+           "</Amt></RmtAmtAndTp></RfrdDocAmt>";
+  }
+  return "<RfrdDocAmt><DuePyblAmt Ccy=\"NOK\">999.00</DuePyblAmt><RmtdAmt Ccy=\"NOK\">" + amount +
+         "</RmtdAmt></RfrdDocAmt>";
+}
+
+std::string ScorReference(const std::string& ref) {
+  return "<CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>" + ref +
+         "</Ref></CdtrRefInf>";
+}
+
+class CamtNewVersion : public ::testing::TestWithParam<NewVersionCase> {};
+
+TEST_P(CamtNewVersion, ReadsPaymentReferenceAndPayer) {
+  const NewVersionCase& c = GetParam();
+  std::string tx = TxDtls(
+      "<Refs><AcctSvcrRef>BANKREF-9</AcctSvcrRef><EndToEndId>E2E-9</EndToEndId></Refs>"
+      "<Amt Ccy=\"NOK\">250.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+      "<RltdPties><Dbtr><Pty><Nm>Kari Nordmann</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>"
+      "NO8330001234567</IBAN></Id></DbtrAcct><Cdtr><Pty><Nm>Inkasso AS</Nm></Pty></Cdtr>"
+      "</RltdPties><RmtInf><Ustrd>Faktura 4711</Ustrd><Strd>" +
+      RemittedAmount(c.version, "250.00") + ScorReference("RF18539007547034") +
+      "</Strd></RmtInf>");
+  std::string entry = WithStatusCode(Entry("250.00", "NOK", tx, "CRDT", "NTRY-9"));
+  ParseResult r = Parse(NewVersionDocument(c, entry, "<NbOfNtries>1</NbOfNtries><Sum>250.00</Sum>"));
+  ASSERT_TRUE(r.file_status.ok()) << Dump(r);
+  EXPECT_TRUE(r.diagnostics.empty()) << Dump(r);  // the statement summary agrees
+  EXPECT_EQ(r.format, "camt." + c.message + ".001." + c.version);
+  ASSERT_EQ(r.transactions.size(), 1u) << Dump(r);
+  const Transaction& t = r.transactions[0];
+  EXPECT_EQ(t.format, r.format);
+  EXPECT_EQ(t.direction, Direction::kCredit);
+  EXPECT_FALSE(t.reversal);
+  EXPECT_EQ(t.amount_minor, 25000);
+  EXPECT_EQ(t.currency, "NOK");
+  EXPECT_EQ(t.booking_date, "2024-03-01");
+  EXPECT_EQ(t.value_date, "2024-03-02");
+  EXPECT_EQ(t.account, "NO9386011117947");
+  EXPECT_EQ(t.bank_reference, "BANKREF-9");
+  EXPECT_EQ(t.end_to_end_id, "E2E-9");
+  EXPECT_EQ(t.payer_name, "Kari Nordmann");
+  EXPECT_EQ(t.payer_account, "NO8330001234567");
+  EXPECT_EQ(t.text, "Faktura 4711");
+  EXPECT_EQ(t.references, std::vector<std::string>{"RF18539007547034"});
+  ASSERT_EQ(t.reference_details.size(), 1u);
+  EXPECT_EQ(t.reference_details[0].type, "SCOR");
+  EXPECT_EQ(t.reference_details[0].amount_minor, 25000);
+}
+
+// A DBIT entry with RvslInd takes back an incoming payment; its parties are those of that
+// payment, so the counterparty is the debtor (as from .02).
+TEST_P(CamtNewVersion, ReversedIncomingPaymentNamesItsPayer) {
+  const NewVersionCase& c = GetParam();
+  std::string entry = WithStatusCode(Entry(
+      "6.00", "NOK",
+      TxDtls("<RltdPties><Dbtr><Pty><Nm>Ola Hansen</Nm></Pty></Dbtr><Cdtr><Pty><Nm>Inkasso AS"
+             "</Nm></Pty></Cdtr></RltdPties>"),
+      "DBIT"));
+  entry.insert(entry.find("<Sts>"), "<RvslInd>true</RvslInd>");
+  ParseResult r = Parse(NewVersionDocument(c, entry));
+  ASSERT_EQ(r.transactions.size(), 1u) << Dump(r);
+  EXPECT_TRUE(r.transactions[0].reversal);
+  EXPECT_EQ(r.transactions[0].SignedAmountMinor(), -600);
+  EXPECT_EQ(r.transactions[0].payer_name, "Ola Hansen");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Versions, CamtNewVersion,
+    ::testing::Values(NewVersionCase{"054", "09"}, NewVersionCase{"054", "10"},
+                      NewVersionCase{"054", "11"}, NewVersionCase{"054", "12"},
+                      NewVersionCase{"054", "13"}, NewVersionCase{"053", "09"},
+                      NewVersionCase{"053", "10"}, NewVersionCase{"053", "11"},
+                      NewVersionCase{"053", "12"}, NewVersionCase{"053", "13"}),
+    [](const ::testing::TestParamInfo<NewVersionCase>& test) {
+      return "camt" + test.param.message + "v" + test.param.version;
+    });
+
+// From .07 a related party is a choice of Pty or Agt; a bank as payer is named by FinInstnId/Nm.
+TEST(Camt, PayerThatIsABankIsNamed) {
+  std::string tx = TxDtls(
+      "<RltdPties><Dbtr><Agt><FinInstnId><BICFI>DNBANOKKXXX</BICFI><Nm>DNB Bank ASA</Nm>"
+      "</FinInstnId></Agt></Dbtr></RltdPties>");
+  ParseResult r = Parse(Camt054(WithStatusCode(Entry("1.00", "NOK", tx)), "10"));
+  ASSERT_EQ(r.transactions.size(), 1u) << Dump(r);
+  EXPECT_EQ(r.transactions[0].payer_name, "DNB Bank ASA");
+}
+
+// From .09 Acct/Id is optional: an account may be given by its proxy alone.
+TEST(Camt, AccountsGivenByProxyOnly) {
+  std::string tx = TxDtls(
+      "<RltdPties><Dbtr><Pty><Nm>Kari Nordmann</Nm></Pty></Dbtr><DbtrAcct><Prxy><Tp><Cd>TELE"
+      "</Cd></Tp><Id>+4791234567</Id></Prxy></DbtrAcct></RltdPties>");
+  std::string doc = testing::Camt053(WithStatusCode(Entry("1.00", "NOK", tx)), "13");
+  doc.replace(doc.find("<Acct><Id><IBAN>NO9386011117947</IBAN></Id></Acct>"), 50,
+              "<Acct><Prxy><Id>+4722000000</Id></Prxy></Acct>");
+  ParseResult r = Parse(doc);
+  ASSERT_EQ(r.transactions.size(), 1u) << Dump(r);
+  EXPECT_EQ(r.transactions[0].account, "+4722000000");
+  EXPECT_EQ(r.transactions[0].payer_account, "+4791234567");
+}
+
+TEST(Camt, AccountIdIsPreferredToTheProxy) {
+  std::string tx = TxDtls(
+      "<RltdPties><DbtrAcct><Id><IBAN>NO8330001234567</IBAN></Id><Prxy><Id>+4791234567</Id>"
+      "</Prxy></DbtrAcct></RltdPties>");
+  std::string doc = Camt054(WithStatusCode(Entry("1.00", "NOK", tx)), "11");
+  doc.replace(doc.find("</Id></Acct>"), 12, "</Id><Prxy><Id>+4722000000</Id></Prxy></Acct>");
+  ParseResult r = Parse(doc);
+  ASSERT_EQ(r.transactions.size(), 1u) << Dump(r);
+  EXPECT_EQ(r.transactions[0].account, "NO9386011117947");
+  EXPECT_EQ(r.transactions[0].payer_account, "NO8330001234567");
+}
+
+// .12 typed amounts: only the one typed REMI is the amount remitted for the reference.
+TEST(Camt, TypedAmountOtherThanRemittedIsNoReferenceAmount) {
+  std::string tx = TxDtls(
+      "<RmtInf><Strd><RfrdDocAmt><RmtAmtAndTp><Tp><Cd>DUPA</Cd></Tp><Amt Ccy=\"NOK\">50.00</Amt>"
+      "</RmtAmtAndTp></RfrdDocAmt>" + ScorReference("1234567890123") + "</Strd><Strd>" +
+      ScorReference("4711") + "</Strd></RmtInf>");
+  ParseResult r = Parse(Camt054(WithStatusCode(Entry("40.00", "NOK", tx)), "12"));
+  ASSERT_EQ(r.transactions.size(), 1u) << Dump(r);
+  ASSERT_EQ(r.transactions[0].reference_details.size(), 2u);
+  EXPECT_EQ(r.transactions[0].reference_details[0].amount_minor, std::nullopt);
+  EXPECT_EQ(r.transactions[0].reference_details[1].amount_minor, std::nullopt);
+}
+
+TEST(Camt, VersionsPastTheNewestAreRefused) {
+  for (const char* v : {"14", "20", "99", "01", "00"}) {
+    ParseResult r = Parse(Camt054(Entry("1.00"), v));
+    EXPECT_EQ(r.file_status.code(), Status::Code::kUnsupported) << v;
+    EXPECT_EQ(r.file_status.message(), std::string("unsupported camt version camt.054.001.") + v +
+                                           ": purr reads .001.02 to .001.13");
+    EXPECT_TRUE(r.transactions.empty());
+  }
+  ParseResult r = Parse(testing::Camt053(Entry("1.00"), "14"));
+  EXPECT_EQ(r.file_status.code(), Status::Code::kUnsupported);
+  EXPECT_EQ(r.format, "camt.053.001.14");
 }
 
 TEST(Camt, EntryWithoutReferencesGetsDistinctReproducibleIds) {
