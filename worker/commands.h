@@ -23,6 +23,15 @@ int RunMatchEvalCommand(const CommandArgs& args);
 int RunClassifyCommand(const CommandArgs& args);
 int RunTrainCommand(const CommandArgs& args);
 int RunEvalCommand(const CommandArgs& args);
+int RunRunCommand(const CommandArgs& args);
+int RunInvoicesCommand(const CommandArgs& args);
+int RunLettersCommand(const CommandArgs& args);
+int RunAllocationsCommand(const CommandArgs& args);
+int RunCasesCommand(const CommandArgs& args);
+int RunFollowUpsCommand(const CommandArgs& args);
+int RunEventsCommand(const CommandArgs& args);
+int RunStatusCommand(const CommandArgs& args);
+int RunAuditCommand(const CommandArgs& args);
 
 }  // namespace purr
 

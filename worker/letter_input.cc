@@ -111,9 +111,10 @@ Result<std::string> DecodeText(const std::string& bytes, bool* converted) {
 LetterReader::LetterReader(LetterReaderOptions options) : options_(std::move(options)) {}
 LetterReader::~LetterReader() = default;
 
-Result<std::string> LetterReader::Ocr(const ocr::Document& doc, std::vector<std::string>* warnings) {
+Result<std::string> LetterReader::Ocr(const ocr::Document& doc, LetterText* letter) {
+  std::vector<std::string>* warnings = &letter->warnings;
   if (!engine_) {
-    Result<std::unique_ptr<ocr::Engine>> engine = ocr::Engine::Create(ocr::EngineOptions());
+    Result<std::unique_ptr<ocr::Engine>> engine = ocr::Engine::Create(options_.engine);
     if (!engine.ok()) return engine.status();
     engine_ = std::move(*engine);
   }
@@ -128,6 +129,8 @@ Result<std::string> LetterReader::Ocr(const ocr::Document& doc, std::vector<std:
     }
     if (!text.empty()) text += "\n\n";
     text += result.text;
+    letter->pages.push_back({result.text, result.confidence});
+    ++letter->ocr_pages;
   }
   if (failed == doc.page_count()) {
     return Status::InvalidInput(doc.path() + ": no page could be read");
@@ -136,18 +139,19 @@ Result<std::string> LetterReader::Ocr(const ocr::Document& doc, std::vector<std:
 }
 
 Result<std::string> LetterReader::OcrBytes(std::string bytes, std::string name,
-                                           std::vector<std::string>* warnings) {
+                                           LetterText* letter) {
   Result<ocr::Document> doc =
       ocr::Document::OpenBytes(std::move(bytes), std::move(name), options_.ocr_limits);
   if (!doc.ok()) return doc.status();
-  return Ocr(*doc, warnings);
+  return Ocr(*doc, letter);
 }
 
 Result<LetterText> LetterReader::Read(const std::string& path) {
   Result<ocr::Document> doc = ocr::Document::Open(path, options_.ocr_limits);
   if (doc.ok()) {
-    LetterText letter{"", "scan", {}};
-    Result<std::string> text = Ocr(*doc, &letter.warnings);
+    LetterText letter;
+    letter.kind = "scan";
+    Result<std::string> text = Ocr(*doc, &letter);
     if (!text.ok()) return text.status();
     letter.text = std::move(*text);
     return letter;
@@ -158,12 +162,14 @@ Result<LetterText> LetterReader::Read(const std::string& path) {
     return Status::InvalidInput(path + ": empty file");
   }
   if (LooksLikeEmail(path, *bytes)) return ReadEmail(path, *bytes);
-  LetterText letter{"", "text", {}};
+  LetterText letter;
+  letter.kind = "text";
   bool converted = false;
   Result<std::string> text = DecodeText(*bytes, &converted);
   if (!text.ok()) return text.status().WithContext(path);
   if (converted) letter.warnings.push_back("not valid UTF-8: read as Windows-1252");
   letter.text = std::move(*text);
+  letter.pages.push_back({letter.text, -1});
   return letter;
 }
 
@@ -172,17 +178,21 @@ Result<LetterText> LetterReader::Read(const std::string& path) {
 Result<LetterText> LetterReader::ReadEmail(const std::string& path, const std::string& bytes) {
   Result<mail::Message> message = mail::ParseMessage(bytes);
   if (!message.ok()) return message.status().WithContext(path);
-  LetterText letter{"", "email", message->warnings};
+  LetterText letter;
+  letter.kind = "email";
+  letter.warnings = message->warnings;
   std::string& text = letter.text;
   if (!message->subject.empty()) text += message->subject + "\n\n";
   text += message->text;
+  letter.pages.push_back({text, -1});
   for (mail::Attachment& attachment : message->attachments) {
     const std::string& type = attachment.detected_type;
     std::string name = attachment.filename.empty() ? "(unnamed)" : attachment.filename;
     if (type == "text") {
       text += "\n\n" + attachment.text;
+      letter.pages.push_back({attachment.text, -1});
     } else if (type == "pdf" || type == "tiff" || type == "png" || type == "jpeg") {
-      Result<std::string> ocr = OcrBytes(std::move(attachment.bytes), name, &letter.warnings);
+      Result<std::string> ocr = OcrBytes(std::move(attachment.bytes), name, &letter);
       if (ocr.ok()) {
         text += "\n\n" + *ocr;
       } else {

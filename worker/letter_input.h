@@ -18,15 +18,25 @@
 
 namespace purr {
 
+struct LetterPage {
+  std::string text;
+  double confidence = -1;  // OCR's mean word confidence 0-100; -1 for text not OCR'd
+};
+
 struct LetterText {
   std::string text;
   std::string kind;  // "text", "scan" or "email"
   std::vector<std::string> warnings;
+  // What `text` was made of: each OCR'd page (of a scan or an attachment) with its
+  // confidence, and the text parts of an e-mail or a text file as one page each.
+  std::vector<LetterPage> pages;
+  int ocr_pages = 0;  // pages that went through OCR
 };
 
 struct LetterReaderOptions {
   int64_t max_text_bytes = 4 << 20;  // larger text files are refused
   ocr::Limits ocr_limits;
+  ocr::EngineOptions engine;
 };
 
 class LetterReader {
@@ -41,9 +51,8 @@ class LetterReader {
   Result<LetterText> Read(const std::string& path);
 
  private:
-  Result<std::string> Ocr(const ocr::Document& doc, std::vector<std::string>* warnings);
-  Result<std::string> OcrBytes(std::string bytes, std::string name,
-                               std::vector<std::string>* warnings);
+  Result<std::string> Ocr(const ocr::Document& doc, LetterText* letter);
+  Result<std::string> OcrBytes(std::string bytes, std::string name, LetterText* letter);
   Result<LetterText> ReadEmail(const std::string& path, const std::string& bytes);
 
   LetterReaderOptions options_;

@@ -28,6 +28,20 @@ constexpr purr::CommandSpec kCommands[] = {
     {"eval", "measure letter classification against labelled letters",
      purr::RunEvalCommand},
 #endif
+#ifdef PURR_HAVE_STORE
+    {"run", "the worker daemon: inboxes to cases, reactivations and follow-ups",
+     purr::RunRunCommand},
+    {"invoices", "list the ledger in the store; 'invoices import' loads a ledger file",
+     purr::RunInvoicesCommand},
+    {"letters", "list the letters in the store", purr::RunLettersCommand},
+    {"allocations", "list recorded payments and their allocations", purr::RunAllocationsCommand},
+    {"cases", "list cases with their flag, holds, invoices, letters, payments",
+     purr::RunCasesCommand},
+    {"followups", "list the follow-ups for clerks, by deadline", purr::RunFollowUpsCommand},
+    {"events", "list the outbox events (reactivations)", purr::RunEventsCommand},
+    {"status", "job queue, last activity, failed jobs", purr::RunStatusCommand},
+    {"audit", "the append-only audit log", purr::RunAuditCommand},
+#endif
 };
 
 void PrintUsage(std::ostream& out) {

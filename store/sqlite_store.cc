@@ -1,0 +1,1050 @@
+// The SQLite backend of store::Store (SQLiteCpp). Every SQL statement of purr lives here.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+#include "store/schema.h"
+#include "store/store.h"
+
+namespace purr::store {
+namespace {
+
+std::string ToJson(const std::vector<std::string>& values) {
+  Poco::JSON::Array a;
+  for (const std::string& v : values) a.add(v);
+  std::ostringstream out;
+  a.stringify(out);
+  return out.str();
+}
+
+std::vector<std::string> FromJson(const std::string& text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  try {
+    Poco::JSON::Parser parser;
+    Poco::JSON::Array::Ptr a = parser.parse(text).extract<Poco::JSON::Array::Ptr>();
+    for (size_t i = 0; i < a->size(); ++i) out.push_back(a->getElement<std::string>(i));
+  } catch (const Poco::Exception& e) {
+    throw StoreError("stored list is not a JSON array of strings: " + e.displayText());
+  }
+  return out;
+}
+
+int64_t SystemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Col(SQLite::Statement& s, int i) { return s.getColumn(i).getString(); }
+int64_t ColInt(SQLite::Statement& s, int i) { return s.getColumn(i).getInt64(); }
+
+class SqliteStore;
+
+class SqliteTxn : public Txn {
+ public:
+  explicit SqliteTxn(SqliteStore& store) : store_(store) {}
+
+  std::optional<InvoiceRecord> GetInvoice(std::string_view invoice) override;
+  void PutInvoice(const InvoiceRecord& invoice) override;
+  std::vector<InvoiceRecord> InvoicesOfCustomer(std::string_view customer) override;
+  void ForEachInvoice(const std::function<void(InvoiceRecord&&)>& fn) override;
+  int64_t LedgerGeneration() override;
+  int64_t IdentifierGeneration() override;
+  std::optional<int64_t> FindPaymentFile(std::string_view sha256) override;
+  int64_t InsertPaymentFile(const PaymentFileRecord& file) override;
+  bool HasPayment(std::string_view payment_id) override;
+  void InsertPayment(const PaymentRecord& payment) override;
+  void AddAllocation(std::string_view payment_id, std::string_view invoice,
+                     int64_t amount_minor) override;
+  std::vector<cases::BookedPayment> BookedPayments(const std::vector<std::string>& case_ids,
+                                                   std::string_view since) override;
+  std::optional<int64_t> FindLetter(std::string_view sha256) override;
+  int64_t InsertLetter(const LetterRecord& letter) override;
+  void UpdateLetter(int64_t id, std::string_view status, std::string_view case_id,
+                    std::string_view proof_payment_id) override;
+  std::vector<cases::WaitingProof> WaitingProofs(std::string_view case_id) override;
+  void AddHold(const cases::Hold& hold, int64_t letter_id) override;
+  std::vector<std::string> HeldCases(std::string_view customer) override;
+  int64_t AddFollowUp(const cases::FollowUp& follow_up, int64_t letter_id,
+                      std::string_view payment_id) override;
+  bool AddEvent(const EventRecord& event) override;
+  void Audit(std::string_view actor, std::string_view subject,
+             const cases::AuditNote& note) override;
+  void FinishJob(int64_t job_id, std::string_view outcome) override;
+
+  bool ledger_changed = false;
+  bool ids_changed = false;
+
+ private:
+  SQLite::Statement& Sql(const char* sql);
+  SqliteStore& store_;
+};
+
+class SqliteStore : public Store {
+ public:
+  SqliteStore(std::unique_ptr<SQLite::Database> db, StoreOptions options)
+      : db_(std::move(db)), options_(std::move(options)) {}
+
+  Status Migrate();
+
+  Status Transact(const std::function<void(Txn&)>& fn) override;
+  Result<int64_t> EnqueueJob(std::string_view kind, std::string_view work_path,
+                             std::string_view name, std::string_view received) override;
+  Result<std::optional<Job>> ClaimJob(std::string_view kind, std::string_view owner,
+                                      int lease_ms, std::string_view after_kind) override;
+  Status ReleaseJob(int64_t job_id, bool count_attempt) override;
+  Result<bool> FailJob(int64_t job_id, std::string_view error, int max_attempts) override;
+  Result<std::vector<Job>> JobsInState(std::string_view state) override;
+  Result<bool> KnowsWorkPath(std::string_view work_path) override;
+  Status MarkJobArchived(int64_t job_id) override;
+  Result<std::vector<EventRecord>> UndeliveredEvents(std::string_view channel,
+                                                    std::string_view due_by) override;
+  Status MarkDelivered(std::string_view event_id, std::string_view channel) override;
+  Status MarkDeliveryFailed(std::string_view event_id, std::string_view error,
+                            std::string_view next_attempt_at) override;
+  Result<std::vector<LetterRecord>> Letters() override;
+  Result<std::vector<PaymentRecord>> Payments() override;
+  Result<std::vector<InvoiceRecord>> Invoices() override;
+  Result<std::vector<CaseRecord>> Cases() override;
+  Result<std::vector<FollowUpRecord>> FollowUps(bool open_only) override;
+  Result<std::vector<EventRecord>> Events() override;
+  Result<std::vector<AuditRecord>> AuditLog() override;
+  Result<std::vector<QueueCount>> QueueCounts() override;
+  Result<std::string> LastActivity() override;
+  Status Ping() override;
+  int schema_version() const override { return schema_version_; }
+  const std::string& path() const override { return options_.path; }
+  std::string Now() const override { return FormatTimeMs(NowMs()); }
+
+  int64_t NowMs() const { return options_.now_ms ? options_.now_ms() : SystemNowMs(); }
+  SQLite::Statement& Sql(const char* sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(*db_, sql)).first;
+    }
+    it->second->reset();
+    it->second->clearBindings();
+    return *it->second;
+  }
+
+ private:
+  // Runs fn under the mutex, turning SQLite's exceptions into a Status.
+  template <typename T>
+  Result<T> Guarded(const char* what, const std::function<T()>& fn);
+  Status GuardedStatus(const char* what, const std::function<void()>& fn);
+  InvoiceRecord ReadInvoice(SQLite::Statement& s);
+
+  std::mutex mu_;
+  std::unique_ptr<SQLite::Database> db_;  // guarded by mu_
+  std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;  // guarded by mu_
+  StoreOptions options_;
+  int schema_version_ = 0;
+
+  friend class SqliteTxn;
+};
+
+SQLite::Statement& SqliteTxn::Sql(const char* sql) { return store_.Sql(sql); }
+
+constexpr const char* kInvoiceColumns =
+    "invoice, customer, case_id, reference, original_minor, open_minor, currency, due_date, "
+    "status, blocking, customer_name, payer_accounts, listed";
+
+InvoiceRecord ReadInvoiceRow(SQLite::Statement& s) {
+  InvoiceRecord r;
+  r.invoice = Col(s, 0);
+  r.customer = Col(s, 1);
+  r.case_id = Col(s, 2);
+  r.reference = Col(s, 3);
+  r.original_minor = ColInt(s, 4);
+  r.open_minor = ColInt(s, 5);
+  r.currency = Col(s, 6);
+  r.due_date = Col(s, 7);
+  r.status = Col(s, 8);
+  r.blocking = ColInt(s, 9) != 0;
+  r.customer_name = Col(s, 10);
+  r.payer_accounts = FromJson(Col(s, 11));
+  r.listed = ColInt(s, 12) != 0;
+  return r;
+}
+
+std::optional<InvoiceRecord> SqliteTxn::GetInvoice(std::string_view invoice) {
+  SQLite::Statement& s = Sql(
+      "SELECT invoice, customer, case_id, reference, original_minor, open_minor, currency, "
+      "due_date, status, blocking, customer_name, payer_accounts, listed FROM invoices "
+      "WHERE invoice = ?");
+  s.bind(1, std::string(invoice));
+  if (!s.executeStep()) return std::nullopt;
+  return ReadInvoiceRow(s);
+}
+
+void SqliteTxn::PutInvoice(const InvoiceRecord& r) {
+  const std::string now = store_.Now();
+  SQLite::Statement& c = Sql(
+      "INSERT INTO customers(customer, name) VALUES (?, ?) "
+      "ON CONFLICT(customer) DO UPDATE SET name = excluded.name WHERE excluded.name <> ''");
+  c.bind(1, r.customer);
+  c.bind(2, r.customer_name);
+  c.exec();
+  const std::string case_id = r.case_id.empty() ? r.customer : r.case_id;
+  SQLite::Statement& k = Sql(
+      "INSERT INTO cases(case_id, customer) VALUES (?, ?) ON CONFLICT(case_id) DO NOTHING");
+  k.bind(1, case_id);
+  k.bind(2, r.customer);
+  k.exec();
+  SQLite::Statement& s = Sql(
+      "INSERT INTO invoices(invoice, customer, case_id, reference, original_minor, open_minor, "
+      "currency, due_date, status, blocking, customer_name, payer_accounts, listed, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(invoice) DO UPDATE SET "
+      "customer = excluded.customer, case_id = excluded.case_id, reference = excluded.reference, "
+      "original_minor = excluded.original_minor, open_minor = excluded.open_minor, "
+      "currency = excluded.currency, due_date = excluded.due_date, status = excluded.status, "
+      "blocking = excluded.blocking, customer_name = excluded.customer_name, "
+      "payer_accounts = excluded.payer_accounts, listed = excluded.listed, "
+      "updated_at = excluded.updated_at");
+  s.bind(1, r.invoice);
+  s.bind(2, r.customer);
+  s.bind(3, case_id);
+  s.bind(4, r.reference);
+  s.bind(5, static_cast<int64_t>(r.original_minor));
+  s.bind(6, static_cast<int64_t>(r.open_minor));
+  s.bind(7, r.currency);
+  s.bind(8, r.due_date);
+  s.bind(9, r.status);
+  s.bind(10, r.blocking ? 1 : 0);
+  s.bind(11, r.customer_name);
+  s.bind(12, ToJson(r.payer_accounts));
+  s.bind(13, r.listed ? 1 : 0);
+  s.bind(14, now);
+  s.exec();
+  ledger_changed = true;
+  ids_changed = true;
+}
+
+std::vector<InvoiceRecord> SqliteTxn::InvoicesOfCustomer(std::string_view customer) {
+  SQLite::Statement& s = Sql(
+      "SELECT invoice, customer, case_id, reference, original_minor, open_minor, currency, "
+      "due_date, status, blocking, customer_name, payer_accounts, listed FROM invoices "
+      "WHERE customer = ? ORDER BY invoice");
+  s.bind(1, std::string(customer));
+  std::vector<InvoiceRecord> out;
+  while (s.executeStep()) out.push_back(ReadInvoiceRow(s));
+  return out;
+}
+
+void SqliteTxn::ForEachInvoice(const std::function<void(InvoiceRecord&&)>& fn) {
+  // Not a cached statement: fn may run other statements of this transaction.
+  SQLite::Statement s(*store_.db_, std::string("SELECT ") + kInvoiceColumns +
+                                       " FROM invoices ORDER BY rowid");
+  while (s.executeStep()) fn(ReadInvoiceRow(s));
+}
+
+int64_t SqliteTxn::LedgerGeneration() {
+  SQLite::Statement& s = Sql("SELECT value FROM meta WHERE key = 'ledger_generation'");
+  if (!s.executeStep()) throw StoreError("meta.ledger_generation is missing");
+  return std::stoll(Col(s, 0));
+}
+
+int64_t SqliteTxn::IdentifierGeneration() {
+  SQLite::Statement& s = Sql("SELECT value FROM meta WHERE key = 'ids_generation'");
+  if (!s.executeStep()) throw StoreError("meta.ids_generation is missing");
+  return std::stoll(Col(s, 0));
+}
+
+std::optional<int64_t> SqliteTxn::FindPaymentFile(std::string_view sha256) {
+  SQLite::Statement& s = Sql("SELECT id FROM payment_files WHERE sha256 = ?");
+  s.bind(1, std::string(sha256));
+  if (!s.executeStep()) return std::nullopt;
+  return ColInt(s, 0);
+}
+
+int64_t SqliteTxn::InsertPaymentFile(const PaymentFileRecord& f) {
+  SQLite::Statement& s = Sql(
+      "INSERT INTO payment_files(sha256, file, format, transactions, applied, duplicates, "
+      "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  s.bind(1, f.sha256);
+  s.bind(2, f.file);
+  s.bind(3, f.format);
+  s.bind(4, static_cast<int64_t>(f.transactions));
+  s.bind(5, static_cast<int64_t>(f.applied));
+  s.bind(6, static_cast<int64_t>(f.duplicates));
+  s.bind(7, store_.Now());
+  s.exec();
+  return store_.db_->getLastInsertRowid();
+}
+
+bool SqliteTxn::HasPayment(std::string_view payment_id) {
+  SQLite::Statement& s = Sql("SELECT 1 FROM payments WHERE payment_id = ?");
+  s.bind(1, std::string(payment_id));
+  return s.executeStep();
+}
+
+void SqliteTxn::InsertPayment(const PaymentRecord& p) {
+  SQLite::Statement& s = Sql(
+      "INSERT INTO payments(payment_id, file_id, amount_minor, currency, booking_date, refs, "
+      "text, payer, direction, reversal, decision, unapplied_minor, customer, case_id, reasons, "
+      "candidates, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s.bind(1, p.payment_id);
+  s.bind(2, static_cast<int64_t>(p.file_id));
+  s.bind(3, static_cast<int64_t>(p.amount_minor));
+  s.bind(4, p.currency);
+  s.bind(5, p.booking_date);
+  s.bind(6, ToJson(p.references));
+  s.bind(7, p.text);
+  s.bind(8, p.payer);
+  s.bind(9, p.direction);
+  s.bind(10, p.reversal ? 1 : 0);
+  s.bind(11, p.decision);
+  s.bind(12, static_cast<int64_t>(p.unapplied_minor));
+  s.bind(13, p.customer);
+  s.bind(14, p.case_id);
+  s.bind(15, p.reasons_json);
+  s.bind(16, p.candidates_json);
+  s.bind(17, store_.Now());
+  s.exec();
+}
+
+void SqliteTxn::AddAllocation(std::string_view payment_id, std::string_view invoice,
+                              int64_t amount_minor) {
+  std::optional<InvoiceRecord> inv = GetInvoice(invoice);
+  if (!inv) throw StoreError("allocation to unknown invoice " + std::string(invoice));
+  if (amount_minor <= 0 || amount_minor > inv->open_minor) {
+    throw StoreError("allocation of " + std::to_string(amount_minor) + " to " + inv->invoice +
+                     " exceeds its open amount " + std::to_string(inv->open_minor));
+  }
+  SQLite::Statement& a = Sql(
+      "INSERT INTO allocations(payment_id, invoice, amount_minor, recorded_at) "
+      "VALUES (?, ?, ?, ?)");
+  a.bind(1, std::string(payment_id));
+  a.bind(2, std::string(invoice));
+  a.bind(3, static_cast<int64_t>(amount_minor));
+  a.bind(4, store_.Now());
+  a.exec();
+  SQLite::Statement& u = Sql(
+      "UPDATE invoices SET open_minor = open_minor - ?1, "
+      "status = CASE WHEN open_minor - ?1 = 0 AND status = 'open' THEN 'paid' ELSE status END, "
+      "updated_at = ?2 WHERE invoice = ?3");
+  u.bind(1, static_cast<int64_t>(amount_minor));
+  u.bind(2, store_.Now());
+  u.bind(3, std::string(invoice));
+  u.exec();
+  ledger_changed = true;
+}
+
+std::vector<cases::BookedPayment> SqliteTxn::BookedPayments(
+    const std::vector<std::string>& case_ids, std::string_view since) {
+  std::vector<cases::BookedPayment> out;
+  SQLite::Statement& s = Sql(
+      "SELECT p.payment_id, i.case_id, p.booking_date, SUM(a.amount_minor) FROM payments p "
+      "JOIN allocations a ON a.payment_id = p.payment_id JOIN invoices i ON i.invoice = a.invoice "
+      "WHERE i.case_id = ? AND p.booking_date >= ? AND p.direction = 'credit' "
+      "GROUP BY p.payment_id, i.case_id ORDER BY p.booking_date");
+  for (const std::string& id : case_ids) {
+    s.reset();
+    s.bind(1, id);
+    s.bind(2, std::string(since));
+    while (s.executeStep()) {
+      out.push_back({Col(s, 0), Col(s, 1), Col(s, 2), ColInt(s, 3)});
+    }
+  }
+  return out;
+}
+
+std::optional<int64_t> SqliteTxn::FindLetter(std::string_view sha256) {
+  SQLite::Statement& s = Sql("SELECT id FROM letters WHERE sha256 = ?");
+  s.bind(1, std::string(sha256));
+  if (!s.executeStep()) return std::nullopt;
+  return ColInt(s, 0);
+}
+
+int64_t SqliteTxn::InsertLetter(const LetterRecord& l) {
+  SQLite::Statement& s = Sql(
+      "INSERT INTO letters(sha256, file, source, received, stored_path, kind, language, classes, "
+      "legal, jurisdiction, deadline, statute, needs_human, needs_human_reasons, classification, "
+      "entities, model_version, rules_version, decision_rules_version, case_id, status, "
+      "proof_wait_until, proof_payment_id, recorded_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  int i = 1;
+  for (const std::string* v : {&l.sha256, &l.file, &l.source, &l.received, &l.stored_path,
+                               &l.kind, &l.language}) {
+    s.bind(i++, *v);
+  }
+  s.bind(i++, ToJson(l.classes));
+  for (const std::string* v : {&l.legal, &l.jurisdiction, &l.deadline, &l.statute}) {
+    s.bind(i++, *v);
+  }
+  s.bind(i++, l.needs_human ? 1 : 0);
+  s.bind(i++, ToJson(l.needs_human_reasons));
+  for (const std::string* v :
+       {&l.classification_json, &l.entities_json, &l.model_version, &l.rules_version,
+        &l.decision_rules_version, &l.case_id, &l.status, &l.proof_wait_until,
+        &l.proof_payment_id}) {
+    s.bind(i++, *v);
+  }
+  s.bind(i++, store_.Now());
+  s.exec();
+  const int64_t id = store_.db_->getLastInsertRowid();
+  SQLite::Statement& p = Sql(
+      "INSERT INTO letter_pages(letter_id, page, text, confidence) VALUES (?, ?, ?, ?)");
+  for (const PageRecord& page : l.pages) {
+    p.reset();
+    p.bind(1, static_cast<int64_t>(id));
+    p.bind(2, page.page);
+    p.bind(3, page.text);
+    p.bind(4, page.confidence);
+    p.exec();
+  }
+  return id;
+}
+
+void SqliteTxn::UpdateLetter(int64_t id, std::string_view status, std::string_view case_id,
+                             std::string_view proof_payment_id) {
+  SQLite::Statement& s = Sql(
+      "UPDATE letters SET status = ?, case_id = ?, proof_payment_id = ? WHERE id = ?");
+  s.bind(1, std::string(status));
+  s.bind(2, std::string(case_id));
+  s.bind(3, std::string(proof_payment_id));
+  s.bind(4, static_cast<int64_t>(id));
+  s.exec();
+}
+
+std::vector<cases::WaitingProof> SqliteTxn::WaitingProofs(std::string_view case_id) {
+  SQLite::Statement& s = Sql(
+      "SELECT id, case_id, proof_wait_until FROM letters WHERE status = 'waiting_payment' "
+      "AND (?1 = '' OR case_id = ?1) ORDER BY id");
+  s.bind(1, std::string(case_id));
+  std::vector<cases::WaitingProof> out;
+  while (s.executeStep()) out.push_back({ColInt(s, 0), Col(s, 1), Col(s, 2)});
+  return out;
+}
+
+void SqliteTxn::AddHold(const cases::Hold& hold, int64_t letter_id) {
+  SQLite::Statement& s = Sql(
+      "INSERT INTO holds(case_id, letter_id, reason, rule_id, created_at) VALUES (?, ?, ?, ?, ?)");
+  s.bind(1, hold.case_id);
+  if (letter_id > 0) {
+    s.bind(2, static_cast<int64_t>(letter_id));
+  } else {
+    s.bind(2);
+  }
+  s.bind(3, hold.reason);
+  s.bind(4, hold.rule_id);
+  s.bind(5, store_.Now());
+  s.exec();
+}
+
+std::vector<std::string> SqliteTxn::HeldCases(std::string_view customer) {
+  SQLite::Statement& s = Sql(
+      "SELECT DISTINCT h.case_id FROM holds h JOIN cases c ON c.case_id = h.case_id "
+      "WHERE c.customer = ? AND h.released_at = '' ORDER BY h.case_id");
+  s.bind(1, std::string(customer));
+  std::vector<std::string> out;
+  while (s.executeStep()) out.push_back(Col(s, 0));
+  return out;
+}
+
+int64_t SqliteTxn::AddFollowUp(const cases::FollowUp& f, int64_t letter_id,
+                               std::string_view payment_id) {
+  SQLite::Statement& s = Sql(
+      "INSERT INTO follow_ups(kind, reasons, deadline, priority, case_id, candidates, rule_id, "
+      "letter_id, payment_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s.bind(1, f.kind);
+  s.bind(2, ToJson(f.reasons));
+  s.bind(3, f.deadline);
+  s.bind(4, f.priority);
+  s.bind(5, f.case_id);
+  s.bind(6, ToJson(f.candidates));
+  s.bind(7, f.rule_id);
+  if (letter_id > 0) {
+    s.bind(8, static_cast<int64_t>(letter_id));
+  } else {
+    s.bind(8);
+  }
+  s.bind(9, std::string(payment_id));
+  s.bind(10, store_.Now());
+  s.exec();
+  return store_.db_->getLastInsertRowid();
+}
+
+bool SqliteTxn::AddEvent(const EventRecord& e) {
+  SQLite::Statement& s = Sql(
+      "INSERT INTO events(event_id, idempotency_key, type, customer, case_id, invoices, "
+      "payment_id, at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(idempotency_key) DO NOTHING");
+  s.bind(1, e.event_id);
+  s.bind(2, e.idempotency_key);
+  s.bind(3, e.type);
+  s.bind(4, e.customer);
+  s.bind(5, e.case_id);
+  s.bind(6, ToJson(e.invoices));
+  s.bind(7, e.payment_id);
+  s.bind(8, e.at);
+  s.bind(9, e.body_json);
+  return s.exec() == 1;
+}
+
+void SqliteTxn::Audit(std::string_view actor, std::string_view subject,
+                      const cases::AuditNote& note) {
+  SQLite::Statement& s = Sql(
+      "INSERT INTO audit(at, actor, subject, action, rule_id, reason, score) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  s.bind(1, store_.Now());
+  s.bind(2, std::string(actor));
+  s.bind(3, std::string(subject));
+  s.bind(4, note.action);
+  s.bind(5, note.rule_id);
+  s.bind(6, note.reason);
+  if (note.score) {
+    s.bind(7, *note.score);
+  } else {
+    s.bind(7);
+  }
+  s.exec();
+}
+
+void SqliteTxn::FinishJob(int64_t job_id, std::string_view outcome) {
+  SQLite::Statement& s = Sql(
+      "UPDATE jobs SET state = 'done', outcome = ?, lease_owner = '', updated_at = ? "
+      "WHERE id = ?");
+  s.bind(1, std::string(outcome));
+  s.bind(2, store_.Now());
+  s.bind(3, static_cast<int64_t>(job_id));
+  if (s.exec() != 1) throw StoreError("job " + std::to_string(job_id) + " does not exist");
+}
+
+// ---- SqliteStore ---------------------------------------------------------------------------
+
+Status SqliteStore::Migrate() {
+  try {
+    db_->exec("PRAGMA journal_mode = WAL");
+    db_->exec("PRAGMA foreign_keys = ON");
+    db_->exec("PRAGMA synchronous = NORMAL");
+    int version = db_->execAndGet("PRAGMA user_version").getInt();
+    const int newest = static_cast<int>(internal::kMigrations.size());
+    if (version > newest) {
+      return Status::Unsupported(options_.path + ": store schema version " +
+                                 std::to_string(version) + " is newer than this purr (" +
+                                 std::to_string(newest) + ")");
+    }
+    if (version == 0 && db_->execAndGet("SELECT count(*) FROM sqlite_master").getInt() > 0) {
+      return Status::InvalidInput(options_.path + ": not a purr store (it has other tables)");
+    }
+    for (int v = version; v < newest; ++v) {
+      SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      // Another process may have migrated while this one waited for the lock.
+      if (db_->execAndGet("PRAGMA user_version").getInt() > v) continue;
+      db_->exec(internal::kMigrations[v]);
+      db_->exec("PRAGMA user_version = " + std::to_string(v + 1));
+      txn.commit();
+    }
+    schema_version_ = newest;
+  } catch (const std::exception& e) {
+    return Status::IoError(options_.path + ": " + e.what());
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::Transact(const std::function<void(Txn&)>& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SqliteTxn t(*this);
+    fn(t);
+    if (t.ledger_changed) {
+      db_->exec(
+          "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'ledger_generation'");
+    }
+    if (t.ids_changed) {
+      db_->exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'ids_generation'");
+    }
+    txn.commit();
+  } catch (const StoreError& e) {
+    return Status::Internal(options_.path + ": " + e.what());
+  } catch (const SQLite::Exception& e) {
+    const int code = e.getErrorCode();
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+      return Status::TimedOut(options_.path + ": the store stayed locked: " + e.what());
+    }
+    return Status::IoError(options_.path + ": " + e.what());
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::GuardedStatus(const char* what, const std::function<void()>& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    return Status::IoError(options_.path + ": " + what + ": " + e.what());
+  }
+  return Status::Ok();
+}
+
+template <typename T>
+Result<T> SqliteStore::Guarded(const char* what, const std::function<T()>& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return Status::IoError(options_.path + ": " + what + ": " + e.what());
+  }
+}
+
+Result<int64_t> SqliteStore::EnqueueJob(std::string_view kind, std::string_view work_path,
+                                        std::string_view name, std::string_view received) {
+  return Guarded<int64_t>("enqueue job", [&]() -> int64_t {
+    SQLite::Statement& s = Sql(
+        "INSERT INTO jobs(kind, work_path, name, received, state, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, 'pending', ?, ?)");
+    const std::string now = Now();
+    s.bind(1, std::string(kind));
+    s.bind(2, std::string(work_path));
+    s.bind(3, std::string(name));
+    s.bind(4, std::string(received));
+    s.bind(5, now);
+    s.bind(6, now);
+    s.exec();
+    return db_->getLastInsertRowid();
+  });
+}
+
+Job ReadJob(SQLite::Statement& s) {
+  Job j;
+  j.id = ColInt(s, 0);
+  j.kind = Col(s, 1);
+  j.work_path = Col(s, 2);
+  j.name = Col(s, 3);
+  j.received = Col(s, 4);
+  j.state = Col(s, 5);
+  j.attempts = static_cast<int>(ColInt(s, 6));
+  j.last_error = Col(s, 7);
+  j.outcome = Col(s, 8);
+  j.lease_owner = Col(s, 9);
+  return j;
+}
+
+Result<std::optional<Job>> SqliteStore::ClaimJob(std::string_view kind, std::string_view owner,
+                                                 int lease_ms, std::string_view after_kind) {
+  return Guarded<std::optional<Job>>("claim job", [&]() -> std::optional<Job> {
+    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const int64_t now_ms = NowMs();
+    const std::string now = FormatTimeMs(now_ms);
+    SQLite::Statement& s = Sql(
+        "SELECT id, kind, work_path, name, received, state, attempts, last_error, outcome, lease_owner "
+        "FROM jobs WHERE kind = ?1 AND (state = 'pending' OR (state = 'running' AND "
+        "lease_until < ?2)) AND NOT EXISTS (SELECT 1 FROM jobs e WHERE ?3 <> '' AND "
+        "e.kind = ?3 AND e.id < jobs.id AND e.state IN ('pending', 'running')) "
+        "ORDER BY id LIMIT 1");
+    s.bind(1, std::string(kind));
+    s.bind(2, now);
+    s.bind(3, std::string(after_kind));
+    if (!s.executeStep()) return std::nullopt;
+    Job job = ReadJob(s);
+    s.reset();
+    SQLite::Statement& u = Sql(
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, "
+        "lease_until = ?, updated_at = ? WHERE id = ?");
+    u.bind(1, std::string(owner));
+    u.bind(2, FormatTimeMs(now_ms + lease_ms));
+    u.bind(3, now);
+    u.bind(4, static_cast<int64_t>(job.id));
+    u.exec();
+    txn.commit();
+    job.state = "running";
+    job.attempts += 1;
+    job.lease_owner = std::string(owner);
+    return job;
+  });
+}
+
+Status SqliteStore::ReleaseJob(int64_t job_id, bool count_attempt) {
+  return GuardedStatus("release job", [&] {
+    SQLite::Statement& s = Sql(
+        "UPDATE jobs SET state = 'pending', attempts = MAX(attempts - ?, 0), lease_owner = '', "
+        "lease_until = '', updated_at = ? WHERE id = ? AND state = 'running'");
+    s.bind(1, count_attempt ? 0 : 1);
+    s.bind(2, Now());
+    s.bind(3, static_cast<int64_t>(job_id));
+    s.exec();
+  });
+}
+
+Result<bool> SqliteStore::FailJob(int64_t job_id, std::string_view error, int max_attempts) {
+  return Guarded<bool>("fail job", [&]() -> bool {
+    SQLite::Statement& s = Sql(
+        "UPDATE jobs SET state = CASE WHEN attempts >= ?1 THEN 'failed' ELSE 'pending' END, "
+        "outcome = CASE WHEN attempts >= ?1 THEN 'quarantined' ELSE '' END, "
+        "last_error = ?2, lease_owner = '', lease_until = '', updated_at = ?3 WHERE id = ?4");
+    s.bind(1, max_attempts);
+    s.bind(2, std::string(error));
+    s.bind(3, Now());
+    s.bind(4, static_cast<int64_t>(job_id));
+    s.exec();
+    SQLite::Statement& q = Sql("SELECT state FROM jobs WHERE id = ?");
+    q.bind(1, static_cast<int64_t>(job_id));
+    return q.executeStep() && Col(q, 0) == "failed";
+  });
+}
+
+Result<std::vector<Job>> SqliteStore::JobsInState(std::string_view state) {
+  return Guarded<std::vector<Job>>("list jobs", [&] {
+    SQLite::Statement& s = Sql(
+        "SELECT id, kind, work_path, name, received, state, attempts, last_error, outcome, lease_owner "
+        "FROM jobs WHERE state = ? AND archived = 0 ORDER BY id");
+    s.bind(1, std::string(state));
+    std::vector<Job> out;
+    while (s.executeStep()) out.push_back(ReadJob(s));
+    return out;
+  });
+}
+
+Result<bool> SqliteStore::KnowsWorkPath(std::string_view work_path) {
+  return Guarded<bool>("find job", [&] {
+    SQLite::Statement& s = Sql("SELECT 1 FROM jobs WHERE work_path = ?");
+    s.bind(1, std::string(work_path));
+    return s.executeStep();
+  });
+}
+
+Status SqliteStore::MarkJobArchived(int64_t job_id) {
+  return GuardedStatus("archive job", [&] {
+    SQLite::Statement& s = Sql("UPDATE jobs SET archived = 1, updated_at = ? WHERE id = ?");
+    s.bind(1, Now());
+    s.bind(2, static_cast<int64_t>(job_id));
+    s.exec();
+  });
+}
+
+EventRecord ReadEvent(SQLite::Statement& s) {
+  EventRecord e;
+  e.event_id = Col(s, 0);
+  e.idempotency_key = Col(s, 1);
+  e.type = Col(s, 2);
+  e.customer = Col(s, 3);
+  e.case_id = Col(s, 4);
+  e.invoices = FromJson(Col(s, 5));
+  e.payment_id = Col(s, 6);
+  e.at = Col(s, 7);
+  e.body_json = Col(s, 8);
+  e.delivered_file = ColInt(s, 9) != 0;
+  e.delivered_webhook = ColInt(s, 10) != 0;
+  e.attempts = static_cast<int>(ColInt(s, 11));
+  e.next_attempt_at = Col(s, 12);
+  e.last_error = Col(s, 13);
+  return e;
+}
+
+#define PURR_EVENT_COLUMNS                                                                    \
+  "event_id, idempotency_key, type, customer, case_id, invoices, payment_id, at, body, "     \
+  "delivered_file, delivered_webhook, attempts, next_attempt_at, last_error"
+
+Result<std::vector<EventRecord>> SqliteStore::UndeliveredEvents(std::string_view channel,
+                                                               std::string_view due_by) {
+  return Guarded<std::vector<EventRecord>>("list events", [&] {
+    const bool file = channel == "file";
+    SQLite::Statement& s =
+        file ? Sql("SELECT " PURR_EVENT_COLUMNS
+                   " FROM events WHERE delivered_file = 0 ORDER BY at, event_id")
+             : Sql("SELECT " PURR_EVENT_COLUMNS
+                   " FROM events WHERE delivered_webhook = 0 AND next_attempt_at <= ? "
+                   "ORDER BY at, event_id");
+    if (!file) s.bind(1, std::string(due_by));
+    std::vector<EventRecord> out;
+    while (s.executeStep()) out.push_back(ReadEvent(s));
+    return out;
+  });
+}
+
+Status SqliteStore::MarkDelivered(std::string_view event_id, std::string_view channel) {
+  return GuardedStatus("mark delivered", [&] {
+    SQLite::Statement& s =
+        channel == "file"
+            ? Sql("UPDATE events SET delivered_file = 1 WHERE event_id = ?")
+            : Sql("UPDATE events SET delivered_webhook = 1, attempts = attempts + 1, "
+                  "last_error = '' WHERE event_id = ?");
+    s.bind(1, std::string(event_id));
+    s.exec();
+  });
+}
+
+Status SqliteStore::MarkDeliveryFailed(std::string_view event_id, std::string_view error,
+                                       std::string_view next_attempt_at) {
+  return GuardedStatus("mark delivery failed", [&] {
+    SQLite::Statement& s = Sql(
+        "UPDATE events SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
+        "WHERE event_id = ?");
+    s.bind(1, std::string(error));
+    s.bind(2, std::string(next_attempt_at));
+    s.bind(3, std::string(event_id));
+    s.exec();
+  });
+}
+
+Result<std::vector<LetterRecord>> SqliteStore::Letters() {
+  return Guarded<std::vector<LetterRecord>>("list letters", [&] {
+    SQLite::Statement& s = Sql(
+        "SELECT id, sha256, file, source, received, stored_path, kind, language, classes, legal, "
+        "jurisdiction, deadline, statute, needs_human, needs_human_reasons, model_version, "
+        "rules_version, decision_rules_version, case_id, status, proof_wait_until, "
+        "proof_payment_id FROM letters ORDER BY id");
+    std::vector<LetterRecord> out;
+    while (s.executeStep()) {
+      LetterRecord l;
+      l.id = ColInt(s, 0);
+      l.sha256 = Col(s, 1);
+      l.file = Col(s, 2);
+      l.source = Col(s, 3);
+      l.received = Col(s, 4);
+      l.stored_path = Col(s, 5);
+      l.kind = Col(s, 6);
+      l.language = Col(s, 7);
+      l.classes = FromJson(Col(s, 8));
+      l.legal = Col(s, 9);
+      l.jurisdiction = Col(s, 10);
+      l.deadline = Col(s, 11);
+      l.statute = Col(s, 12);
+      l.needs_human = ColInt(s, 13) != 0;
+      l.needs_human_reasons = FromJson(Col(s, 14));
+      l.model_version = Col(s, 15);
+      l.rules_version = Col(s, 16);
+      l.decision_rules_version = Col(s, 17);
+      l.case_id = Col(s, 18);
+      l.status = Col(s, 19);
+      l.proof_wait_until = Col(s, 20);
+      l.proof_payment_id = Col(s, 21);
+      out.push_back(std::move(l));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<PaymentRecord>> SqliteStore::Payments() {
+  return Guarded<std::vector<PaymentRecord>>("list payments", [&] {
+    SQLite::Statement& s = Sql(
+        "SELECT p.payment_id, p.file_id, f.file, p.amount_minor, p.currency, p.booking_date, "
+        "p.refs, p.text, p.payer, p.direction, p.reversal, p.decision, p.unapplied_minor, "
+        "p.customer, p.case_id, p.reasons, p.candidates, p.recorded_at FROM payments p "
+        "JOIN payment_files f ON f.id = p.file_id ORDER BY p.rowid");
+    std::vector<PaymentRecord> out;
+    std::map<std::string, size_t> index;
+    while (s.executeStep()) {
+      PaymentRecord p;
+      p.payment_id = Col(s, 0);
+      p.file_id = ColInt(s, 1);
+      p.file = Col(s, 2);
+      p.amount_minor = ColInt(s, 3);
+      p.currency = Col(s, 4);
+      p.booking_date = Col(s, 5);
+      p.references = FromJson(Col(s, 6));
+      p.text = Col(s, 7);
+      p.payer = Col(s, 8);
+      p.direction = Col(s, 9);
+      p.reversal = ColInt(s, 10) != 0;
+      p.decision = Col(s, 11);
+      p.unapplied_minor = ColInt(s, 12);
+      p.customer = Col(s, 13);
+      p.case_id = Col(s, 14);
+      p.reasons_json = Col(s, 15);
+      p.candidates_json = Col(s, 16);
+      p.recorded_at = Col(s, 17);
+      index[p.payment_id] = out.size();
+      out.push_back(std::move(p));
+    }
+    SQLite::Statement& a =
+        Sql("SELECT payment_id, invoice, amount_minor FROM allocations ORDER BY id");
+    while (a.executeStep()) {
+      auto it = index.find(Col(a, 0));
+      if (it != index.end()) out[it->second].allocations.push_back({Col(a, 1), ColInt(a, 2)});
+    }
+    return out;
+  });
+}
+
+Result<std::vector<InvoiceRecord>> SqliteStore::Invoices() {
+  return Guarded<std::vector<InvoiceRecord>>("list invoices", [&] {
+    SQLite::Statement& s = Sql(
+        "SELECT invoice, customer, case_id, reference, original_minor, open_minor, currency, "
+        "due_date, status, blocking, customer_name, payer_accounts, listed FROM invoices "
+        "ORDER BY invoice");
+    std::vector<InvoiceRecord> out;
+    while (s.executeStep()) out.push_back(ReadInvoiceRow(s));
+    return out;
+  });
+}
+
+Result<std::vector<CaseRecord>> SqliteStore::Cases() {
+  return Guarded<std::vector<CaseRecord>>("list cases", [&] {
+    std::vector<CaseRecord> out;
+    std::map<std::string, size_t> index;
+    SQLite::Statement& c = Sql("SELECT case_id, customer FROM cases ORDER BY case_id");
+    while (c.executeStep()) {
+      index[Col(c, 0)] = out.size();
+      out.push_back({Col(c, 0), Col(c, 1), "open", {}, {}, {}, {}});
+    }
+    auto each = [&](const char* sql, const std::function<void(CaseRecord&, SQLite::Statement&)>&
+                                         fn) {
+      SQLite::Statement& s = Sql(sql);
+      while (s.executeStep()) {
+        auto it = index.find(Col(s, 0));
+        if (it != index.end()) fn(out[it->second], s);
+      }
+    };
+    std::set<std::string> open_invoices, follow_up, reactivated;
+    each("SELECT case_id, invoice, open_minor, status FROM invoices ORDER BY invoice",
+         [&](CaseRecord& r, SQLite::Statement& s) {
+           r.invoices.push_back(Col(s, 1));
+           if (ColInt(s, 2) > 0 && Col(s, 3) == "open") open_invoices.insert(r.case_id);
+         });
+    each("SELECT case_id, reason FROM holds WHERE released_at = '' ORDER BY id",
+         [&](CaseRecord& r, SQLite::Statement& s) { r.holds.push_back(Col(s, 1)); });
+    each("SELECT case_id, id FROM letters ORDER BY id",
+         [&](CaseRecord& r, SQLite::Statement& s) { r.letters.push_back(ColInt(s, 1)); });
+    each("SELECT DISTINCT i.case_id, a.payment_id FROM allocations a JOIN invoices i "
+         "ON i.invoice = a.invoice ORDER BY a.id",
+         [&](CaseRecord& r, SQLite::Statement& s) {
+           std::string id = Col(s, 1);
+           if (std::find(r.payments.begin(), r.payments.end(), id) == r.payments.end()) {
+             r.payments.push_back(id);
+           }
+         });
+    each("SELECT case_id FROM follow_ups WHERE status = 'open'",
+         [&](CaseRecord& r, SQLite::Statement&) { follow_up.insert(r.case_id); });
+    each("SELECT case_id FROM events WHERE type = 'reactivation'",
+         [&](CaseRecord& r, SQLite::Statement&) { reactivated.insert(r.case_id); });
+    for (CaseRecord& r : out) {
+      if (!r.holds.empty()) {
+        r.flag = "hold";
+      } else if (follow_up.count(r.case_id)) {
+        r.flag = "follow-up";
+      } else if (reactivated.count(r.case_id)) {
+        r.flag = "reactivated";
+      } else if (!open_invoices.count(r.case_id) && !r.invoices.empty()) {
+        r.flag = "settled";
+      }
+    }
+    return out;
+  });
+}
+
+Result<std::vector<FollowUpRecord>> SqliteStore::FollowUps(bool open_only) {
+  return Guarded<std::vector<FollowUpRecord>>("list follow-ups", [&] {
+    SQLite::Statement& s = Sql(
+        "SELECT f.id, f.kind, f.reasons, f.deadline, f.priority, f.case_id, f.candidates, "
+        "f.rule_id, IFNULL(f.letter_id, 0), IFNULL(l.file, ''), f.payment_id, f.created_at, "
+        "f.status FROM follow_ups f LEFT JOIN letters l ON l.id = f.letter_id "
+        "WHERE (?1 = 0 OR f.status = 'open') "
+        "ORDER BY f.deadline = '', f.deadline, f.priority, f.id");
+    s.bind(1, open_only ? 1 : 0);
+    std::vector<FollowUpRecord> out;
+    while (s.executeStep()) {
+      FollowUpRecord r;
+      r.id = ColInt(s, 0);
+      r.follow_up.kind = Col(s, 1);
+      r.follow_up.reasons = FromJson(Col(s, 2));
+      r.follow_up.deadline = Col(s, 3);
+      r.follow_up.priority = static_cast<int>(ColInt(s, 4));
+      r.follow_up.case_id = Col(s, 5);
+      r.follow_up.candidates = FromJson(Col(s, 6));
+      r.follow_up.rule_id = Col(s, 7);
+      r.letter_id = ColInt(s, 8);
+      r.letter_file = Col(s, 9);
+      r.payment_id = Col(s, 10);
+      r.created_at = Col(s, 11);
+      r.status = Col(s, 12);
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<EventRecord>> SqliteStore::Events() {
+  return Guarded<std::vector<EventRecord>>("list events", [&] {
+    SQLite::Statement& s =
+        Sql("SELECT " PURR_EVENT_COLUMNS " FROM events ORDER BY at, event_id");
+    std::vector<EventRecord> out;
+    while (s.executeStep()) out.push_back(ReadEvent(s));
+    return out;
+  });
+}
+
+Result<std::vector<AuditRecord>> SqliteStore::AuditLog() {
+  return Guarded<std::vector<AuditRecord>>("read audit log", [&] {
+    SQLite::Statement& s = Sql(
+        "SELECT id, at, actor, subject, action, rule_id, reason, score FROM audit ORDER BY id");
+    std::vector<AuditRecord> out;
+    while (s.executeStep()) {
+      AuditRecord a;
+      a.id = ColInt(s, 0);
+      a.at = Col(s, 1);
+      a.actor = Col(s, 2);
+      a.subject = Col(s, 3);
+      a.action = Col(s, 4);
+      a.rule_id = Col(s, 5);
+      a.reason = Col(s, 6);
+      if (!s.getColumn(7).isNull()) a.score = s.getColumn(7).getInt();
+      out.push_back(std::move(a));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<QueueCount>> SqliteStore::QueueCounts() {
+  return Guarded<std::vector<QueueCount>>("count jobs", [&] {
+    SQLite::Statement& s = Sql(
+        "SELECT kind, state, count(*) FROM jobs GROUP BY kind, state ORDER BY kind, state");
+    std::vector<QueueCount> out;
+    while (s.executeStep()) out.push_back({Col(s, 0), Col(s, 1), ColInt(s, 2)});
+    return out;
+  });
+}
+
+Result<std::string> SqliteStore::LastActivity() {
+  return Guarded<std::string>("last activity", [&] {
+    SQLite::Statement& s = Sql("SELECT IFNULL(MAX(updated_at), '') FROM jobs");
+    return s.executeStep() ? Col(s, 0) : std::string();
+  });
+}
+
+Status SqliteStore::Ping() {
+  return GuardedStatus("ping", [&] { db_->execAndGet("SELECT count(*) FROM meta"); });
+}
+
+}  // namespace
+
+std::string FormatTimeMs(int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char out[96];
+  std::snprintf(out, sizeof(out), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return out;
+}
+
+int CurrentSchemaVersion() { return static_cast<int>(internal::kMigrations.size()); }
+
+Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
+  std::unique_ptr<SQLite::Database> db;
+  try {
+    db = std::make_unique<SQLite::Database>(options.path,
+                                            SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                            options.busy_timeout_ms);
+  } catch (const SQLite::Exception& e) {
+    return Status::IoError(options.path + ": cannot open the store: " + e.what());
+  }
+  auto store = std::make_unique<SqliteStore>(std::move(db), options);
+  Status migrated = store->Migrate();
+  if (!migrated.ok()) return migrated;
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace purr::store

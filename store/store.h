@@ -1,0 +1,333 @@
+// purr's store: everything the worker, the review queue and the batch command persist.
+//
+//   Result<std::unique_ptr<Store>> store = OpenStore({.path = "purr.sqlite"});
+//   Status s = (*store)->Transact([&](Txn& txn) {
+//     if (txn.HasPayment(id)) return;           // recorded before: apply nothing
+//     txn.InsertPayment(record);
+//     txn.AddAllocation(id, "F-1", 49900);
+//   });
+//
+// One backend today: SQLite through SQLiteCpp (one file, WAL, foreign keys, busy timeout,
+// versioned migrations at open). The interface has no SQL and no sqlite type in it, so a
+// PostgreSQL backend can implement the same classes; the store tests are written against
+// this header only.
+//
+// Errors: the Store methods return Status/Result. Inside Transact the Txn methods throw
+// StoreError on a database failure or a broken invariant (an allocation above the open
+// amount); Transact catches it, rolls the whole transaction back and returns it as a
+// Status. Anything else the callback throws also rolls back and is rethrown.
+//
+// Thread safety: a Store may be used from many threads; Transact runs one transaction at a
+// time per Store (a mutex), and a Txn must not leave its callback. Several processes may
+// open the same file: the WAL lets readers run beside the daemon's writer, and writers wait
+// up to the busy timeout.
+#ifndef PURR_STORE_STORE_H_
+#define PURR_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cases/engine.h"
+#include "common/status.h"
+
+namespace purr::store {
+
+class StoreError : public std::runtime_error {
+ public:
+  explicit StoreError(const std::string& what) : std::runtime_error(what) {}
+};
+
+// ---- Records ---------------------------------------------------------------------------------
+
+struct InvoiceRecord {
+  std::string invoice;
+  std::string customer;
+  std::string case_id;        // the ledger's case number; the customer number when empty
+  std::string reference;
+  int64_t original_minor = 0; // as the creditor's ledger states it
+  int64_t open_minor = 0;     // original minus purr's allocations (never below 0)
+  std::string currency;
+  std::string due_date;
+  std::string status;         // "open", "paid", "closed"
+  bool blocking = false;
+  std::string customer_name;
+  std::vector<std::string> payer_accounts;
+  bool listed = true;         // in the last ledger import
+};
+
+struct PageRecord {
+  int page = 0;  // 1-based
+  std::string text;
+  double confidence = 0;  // 0..100, -1 for text without OCR
+};
+
+struct LetterRecord {
+  int64_t id = 0;  // set by InsertLetter
+  std::string sha256;
+  std::string file;         // original file name
+  std::string source;       // inbox it came from ("letters", "maildir")
+  std::string received;     // ISO 8601 UTC time
+  std::string stored_path;  // original kept by content hash under the store folder
+  std::string kind;         // "text", "email", "scan"
+  std::string language;
+  std::vector<std::string> classes;
+  std::string legal;        // "none", "halt", "statutory_deadline"
+  std::string jurisdiction;
+  std::string deadline;     // YYYY-MM-DD or empty
+  std::string statute;
+  bool needs_human = false;
+  std::vector<std::string> needs_human_reasons;
+  std::string classification_json;  // classes with reasons and spans
+  std::string entities_json;        // sensitive values masked
+  std::string model_version;
+  std::string rules_version;
+  std::string decision_rules_version;
+  std::string case_id;
+  std::string status;       // see cases::LetterDecision::status
+  std::string proof_wait_until;
+  std::string proof_payment_id;
+  std::vector<PageRecord> pages;
+};
+
+struct AllocationRecord {
+  std::string invoice;
+  int64_t amount_minor = 0;
+};
+
+struct PaymentRecord {
+  std::string payment_id;
+  int64_t file_id = 0;
+  std::string file;          // set by the list queries
+  int64_t amount_minor = 0;
+  std::string currency;
+  std::string booking_date;
+  std::vector<std::string> references;
+  std::string text;
+  std::string payer;         // masked name and account
+  std::string direction;     // "credit", "debit"
+  bool reversal = false;
+  std::string decision;      // "auto", "follow_up"
+  int64_t unapplied_minor = 0;
+  std::string customer;
+  std::string case_id;
+  std::string reasons_json;
+  std::string candidates_json;
+  std::string recorded_at;   // set by the store
+  std::vector<AllocationRecord> allocations;  // filled by the list queries
+};
+
+struct PaymentFileRecord {
+  int64_t id = 0;
+  std::string sha256;
+  std::string file;
+  std::string format;
+  int64_t transactions = 0;
+  int64_t applied = 0;
+  int64_t duplicates = 0;
+};
+
+struct FollowUpRecord {
+  int64_t id = 0;
+  cases::FollowUp follow_up;
+  int64_t letter_id = 0;      // 0: none
+  std::string letter_file;    // filled by the list query
+  std::string payment_id;
+  std::string created_at;
+  std::string status;         // "open", "resolved"
+};
+
+struct EventRecord {
+  std::string event_id;
+  std::string idempotency_key;
+  std::string type;           // "reactivation"
+  std::string customer;
+  std::string case_id;
+  std::vector<std::string> invoices;
+  std::string payment_id;
+  std::string at;
+  std::string body_json;      // the payload delivered, exactly
+  bool delivered_file = false;
+  bool delivered_webhook = false;
+  int attempts = 0;
+  std::string next_attempt_at;
+  std::string last_error;
+};
+
+struct AuditRecord {
+  int64_t id = 0;
+  std::string at;
+  std::string actor;    // "purr/worker", "purr/import", a clerk's user name
+  std::string subject;  // "letter:12", "payment:camt-...", "case:S-1", "customer:K-1"
+  std::string action;
+  std::string rule_id;
+  std::string reason;
+  std::optional<int> score;
+};
+
+struct CaseRecord {
+  std::string case_id;
+  std::string customer;
+  std::string flag;  // "hold", "follow-up", "reactivated", "settled", "open"
+  std::vector<std::string> holds;     // active hold reasons
+  std::vector<std::string> invoices;
+  std::vector<int64_t> letters;
+  std::vector<std::string> payments;
+};
+
+struct Job {
+  int64_t id = 0;
+  std::string kind;       // "letter", "payments"
+  std::string work_path;  // the claimed file in the work folder
+  std::string name;       // its original name in the inbox
+  std::string received;   // ISO 8601 UTC: when it was claimed (or its mtime, if earlier)
+  std::string state;      // "pending", "running", "done", "failed"
+  int attempts = 0;
+  std::string last_error;
+  std::string outcome;    // "processed", "duplicate", "quarantined" once done/failed
+  std::string lease_owner;
+};
+
+struct QueueCount {
+  std::string kind;
+  std::string state;
+  int64_t count = 0;
+};
+
+// ---- Transactions ------------------------------------------------------------------------------
+
+// The operations of one transaction. Throws StoreError (see above).
+class Txn {
+ public:
+  virtual ~Txn() = default;
+
+  // Ledger. PutInvoice inserts or replaces an invoice (customer and case rows follow).
+  virtual std::optional<InvoiceRecord> GetInvoice(std::string_view invoice) = 0;
+  virtual void PutInvoice(const InvoiceRecord& invoice) = 0;
+  virtual std::vector<InvoiceRecord> InvoicesOfCustomer(std::string_view customer) = 0;
+  virtual void ForEachInvoice(const std::function<void(InvoiceRecord&&)>& fn) = 0;
+  // Increases whenever the ledger changes (import or allocation), so a cached matcher can
+  // tell it is stale.
+  virtual int64_t LedgerGeneration() = 0;
+  // Increases when PutInvoice changes identifiers, names or cases (imports), not when
+  // allocations change open amounts.
+  virtual int64_t IdentifierGeneration() = 0;
+
+  // Payments. AddAllocation lowers the invoice's open amount (status "paid" at 0).
+  // REQUIRES: the payment was inserted; 0 < amount <= open amount (else StoreError).
+  virtual std::optional<int64_t> FindPaymentFile(std::string_view sha256) = 0;
+  virtual int64_t InsertPaymentFile(const PaymentFileRecord& file) = 0;
+  virtual bool HasPayment(std::string_view payment_id) = 0;
+  virtual void InsertPayment(const PaymentRecord& payment) = 0;
+  virtual void AddAllocation(std::string_view payment_id, std::string_view invoice,
+                             int64_t amount_minor) = 0;
+  // Credit payments allocated to invoices of these cases booked on or after `since`.
+  virtual std::vector<cases::BookedPayment> BookedPayments(
+      const std::vector<std::string>& case_ids, std::string_view since) = 0;
+
+  // Letters.
+  virtual std::optional<int64_t> FindLetter(std::string_view sha256) = 0;
+  virtual int64_t InsertLetter(const LetterRecord& letter) = 0;
+  virtual void UpdateLetter(int64_t id, std::string_view status, std::string_view case_id,
+                            std::string_view proof_payment_id) = 0;
+  // Proof-of-payment letters still waiting (of one case, or all when case_id is empty).
+  virtual std::vector<cases::WaitingProof> WaitingProofs(std::string_view case_id) = 0;
+
+  // Cases.
+  virtual void AddHold(const cases::Hold& hold, int64_t letter_id) = 0;
+  virtual std::vector<std::string> HeldCases(std::string_view customer) = 0;
+  virtual int64_t AddFollowUp(const cases::FollowUp& follow_up, int64_t letter_id,
+                              std::string_view payment_id) = 0;
+  // False (and nothing written) when an event with the same idempotency key exists.
+  virtual bool AddEvent(const EventRecord& event) = 0;
+  virtual void Audit(std::string_view actor, std::string_view subject,
+                     const cases::AuditNote& note) = 0;
+
+  // Jobs: the job's end, in the same transaction as its results.
+  virtual void FinishJob(int64_t job_id, std::string_view outcome) = 0;
+};
+
+// ---- The store ---------------------------------------------------------------------------------
+
+struct StoreOptions {
+  std::string path;              // the database file; created when missing
+  int busy_timeout_ms = 10000;
+  // The clock, in milliseconds since 1970 UTC, for every time the store stamps (written as
+  // ISO 8601 UTC, "2026-12-03T07:22:30.123Z") and for leases. Empty: the system clock.
+  std::function<int64_t()> now_ms;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs fn in one transaction: committed when fn returns, rolled back when it throws.
+  // REQUIRES: fn does not call this Store's own methods (it holds the Store's mutex).
+  virtual Status Transact(const std::function<void(Txn&)>& fn) = 0;
+
+  // Jobs. A job is claimed with a lease; a claimed job whose lease ran out (the process
+  // died) is claimable again, and counts an attempt each time it is claimed.
+  virtual Result<int64_t> EnqueueJob(std::string_view kind, std::string_view work_path,
+                                     std::string_view name, std::string_view received) = 0;
+  // With `after_kind`, a job is claimed only once no job of that kind enqueued before it
+  // is still pending or running (payment files wait for the letters that arrived before
+  // them, so a halt letter is decided before the payment that would reactivate its case).
+  virtual Result<std::optional<Job>> ClaimJob(std::string_view kind, std::string_view owner,
+                                              int lease_ms, std::string_view after_kind = "") = 0;
+  // Gives a running job back: without counting the attempt (shutdown), or counting it (the
+  // process that held it died: a job that kills its worker must not be retried forever).
+  virtual Status ReleaseJob(int64_t job_id, bool count_attempt) = 0;
+  // Records a failed attempt; returns true when the job has now failed `max_attempts` times
+  // (state "failed": the caller quarantines the file), false when it will be retried.
+  virtual Result<bool> FailJob(int64_t job_id, std::string_view error, int max_attempts) = 0;
+  // Finished jobs whose file is still in the work folder (the process died between commit
+  // and the move), and every job path the store knows, for start-up recovery.
+  virtual Result<std::vector<Job>> JobsInState(std::string_view state) = 0;
+  virtual Result<bool> KnowsWorkPath(std::string_view work_path) = 0;
+  virtual Status MarkJobArchived(int64_t job_id) = 0;
+
+  // Outbox.
+  virtual Result<std::vector<EventRecord>> UndeliveredEvents(std::string_view channel,
+                                                            std::string_view due_by) = 0;
+  virtual Status MarkDelivered(std::string_view event_id, std::string_view channel) = 0;
+  virtual Status MarkDeliveryFailed(std::string_view event_id, std::string_view error,
+                                    std::string_view next_attempt_at) = 0;
+
+  // Queries for the commands and the status page.
+  virtual Result<std::vector<LetterRecord>> Letters() = 0;
+  virtual Result<std::vector<PaymentRecord>> Payments() = 0;
+  virtual Result<std::vector<InvoiceRecord>> Invoices() = 0;
+  virtual Result<std::vector<CaseRecord>> Cases() = 0;
+  virtual Result<std::vector<FollowUpRecord>> FollowUps(bool open_only) = 0;
+  virtual Result<std::vector<EventRecord>> Events() = 0;
+  virtual Result<std::vector<AuditRecord>> AuditLog() = 0;
+  virtual Result<std::vector<QueueCount>> QueueCounts() = 0;
+  // The latest time anything was recorded, or empty.
+  virtual Result<std::string> LastActivity() = 0;
+  // A cheap query that proves the database answers.
+  virtual Status Ping() = 0;
+
+  virtual int schema_version() const = 0;
+  virtual const std::string& path() const = 0;
+  // The store clock's time, ISO 8601 UTC with milliseconds.
+  virtual std::string Now() const = 0;
+};
+
+// ISO 8601 UTC with milliseconds for a time in ms since 1970.
+std::string FormatTimeMs(int64_t ms);
+
+// Opens (and creates or migrates) the SQLite store. Errors: the file cannot be opened or
+// created, is not a purr store, or has a schema newer than this program knows.
+Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);
+
+// The newest schema version this program writes.
+int CurrentSchemaVersion();
+
+}  // namespace purr::store
+
+#endif  // PURR_STORE_STORE_H_

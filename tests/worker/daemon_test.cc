@@ -1,0 +1,674 @@
+// purr run end to end: the real binary on temporary folders and a real SQLite file, the
+// bundled demo inbox (fixtures/demo), a webhook receiver on 127.0.0.1, and SIGKILL at
+// random moments.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/SHA2Engine.h>
+#include <Poco/DigestEngine.h>
+#include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "tests/worker/run_purr.h"
+
+namespace purr::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+std::vector<Object::Ptr> JsonLines(const std::string& out) {
+  std::vector<Object::Ptr> objects;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    Poco::JSON::Parser parser;
+    objects.push_back(parser.parse(line).extract<Object::Ptr>());
+  }
+  return objects;
+}
+
+size_t CountFiles(const fs::path& dir, const std::string& suffix_to_skip = ".reason") {
+  size_t n = 0;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return 0;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    const std::string name = it->path().filename().string();
+    if (name.size() >= suffix_to_skip.size() &&
+        name.compare(name.size() - suffix_to_skip.size(), suffix_to_skip.size(), suffix_to_skip) == 0) {
+      continue;
+    }
+    ++n;
+  }
+  return n;
+}
+
+// A folder with purr.conf, inboxes and the bundled ledger imported.
+class Installation {
+ public:
+  explicit Installation(const std::string& name, const std::string& extra_config = "") {
+    root_ = fs::temp_directory_path() / ("purr_daemon_" + name + "_" + std::to_string(getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "inbox" / "letters");
+    fs::create_directories(root_ / "inbox" / "payments");
+    std::ofstream conf(config());
+    conf << "purr.db = purr.sqlite\n"
+            "purr.rules = " << PURR_SOURCE_DIR << "/rules\n"
+            "purr.workers = 2\n"
+            "purr.poll_interval_ms = 50\n"
+            "purr.job.lease_ms = 5000\n"
+            "purr.http.address =\n"
+            "purr.outbox.file = events.jsonl\n"
+         << extra_config;
+  }
+  ~Installation() { fs::remove_all(root_); }
+  std::string config() const { return (root_ / "purr.conf").string(); }
+  fs::path path(const std::string& relative) const { return root_ / relative; }
+  PurrRun Purr(const std::string& command, std::vector<std::string> more = {}) const {
+    std::vector<std::string> args = {command, "--config", config()};
+    if (command == "invoices" && !more.empty() && more[0] == "import") {
+      args = {"invoices", "import", "--config", config()};
+      more.erase(more.begin());
+    }
+    args.insert(args.end(), more.begin(), more.end());
+    return RunPurr(args);
+  }
+  std::vector<Object::Ptr> Json(const std::string& command) const {
+    PurrRun run = Purr(command, {"--json"});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    return JsonLines(run.out);
+  }
+  void DropLetter(const std::string& from, const std::string& as = "") const {
+    Drop(from, root_ / "inbox" / "letters" / (as.empty() ? fs::path(from).filename().string() : as));
+  }
+  void DropPayments(const std::string& from, const std::string& as = "") const {
+    Drop(from, root_ / "inbox" / "payments" / (as.empty() ? fs::path(from).filename().string() : as));
+  }
+  // Written under a temporary name and renamed, as a well-behaved producer does.
+  static void Drop(const fs::path& from, const fs::path& to) {
+    fs::path tmp = to;
+    tmp += ".part";
+    fs::copy_file(from, tmp, fs::copy_options::overwrite_existing);
+    fs::rename(tmp, to);
+  }
+  PurrRun RunUntilIdle() const { return Purr("run", {"--until-idle"}); }
+
+ private:
+  fs::path root_;
+};
+
+const std::string kDemo = std::string(PURR_SOURCE_DIR) + "/fixtures/demo";
+
+class DemoInbox : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    install_ = new Installation("demo");
+    PurrRun import = install_->Purr("invoices", {"import", kDemo + "/ledger.csv"});
+    ASSERT_EQ(import.exit_code, 0) << import.err;
+    for (const auto& entry : fs::directory_iterator(kDemo + "/inbox/letters")) {
+      install_->DropLetter(entry.path().string());
+    }
+    for (const auto& entry : fs::directory_iterator(kDemo + "/inbox/payments")) {
+      install_->DropPayments(entry.path().string());
+    }
+    run_ = new PurrRun(install_->RunUntilIdle());
+  }
+  static void TearDownTestSuite() {
+    delete run_;
+    delete install_;
+  }
+  static Object::Ptr Letter(const std::string& file) {
+    for (const Object::Ptr& l : install_->Json("letters")) {
+      if (l->getValue<std::string>("file") == file) return l;
+    }
+    return nullptr;
+  }
+  static Installation* install_;
+  static PurrRun* run_;
+};
+Installation* DemoInbox::install_ = nullptr;
+PurrRun* DemoInbox::run_ = nullptr;
+
+TEST_F(DemoInbox, RunsUntilIdleAndExitsZero) {
+  EXPECT_EQ(run_->exit_code, 0) << run_->err;
+  EXPECT_NE(run_->err.find("daemon.stopped"), std::string::npos);
+  EXPECT_EQ(CountFiles(install_->path("inbox")), 0u);
+  EXPECT_EQ(CountFiles(install_->path("work")), 0u);
+}
+
+TEST_F(DemoInbox, EveryInputIsArchivedOrQuarantinedExactlyOnce) {
+  const size_t letters = CountFiles(kDemo + "/inbox/letters");
+  const size_t payments = CountFiles(kDemo + "/inbox/payments");
+  EXPECT_EQ(CountFiles(install_->path("archive")) + CountFiles(install_->path("quarantine")),
+            letters + payments);
+}
+
+TEST_F(DemoInbox, AHaltLetterPutsItsCaseOnHold) {
+  Object::Ptr l = Letter("nb_lunde_bestrider.txt");
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->getValue<std::string>("legal"), "halt");
+  EXPECT_EQ(l->getValue<std::string>("case"), "S310388-1");
+  EXPECT_EQ(l->getValue<std::string>("status"), "hold");
+  bool held = false;
+  for (const Object::Ptr& c : install_->Json("cases")) {
+    if (c->getValue<std::string>("case") == "S310388-1") held = c->getValue<std::string>("flag") == "hold";
+  }
+  EXPECT_TRUE(held);
+}
+
+TEST_F(DemoInbox, TheHeldCustomerIsNotReactivatedButTheOthersAre) {
+  std::set<std::string> reactivated;
+  for (const Object::Ptr& e : install_->Json("events")) {
+    EXPECT_TRUE(reactivated.insert(e->getValue<std::string>("customer")).second)
+        << "two events for one customer";
+  }
+  EXPECT_EQ(reactivated.count("K-2002"), 0u);
+  for (const char* customer : {"K-2001", "K-2003", "K-3001", "K-4003"}) {
+    EXPECT_EQ(reactivated.count(customer), 1u) << customer;
+  }
+  // The outbox file got every event.
+  std::ifstream events(install_->path("events.jsonl"));
+  size_t lines = 0;
+  for (std::string line; std::getline(events, line);) lines += !line.empty();
+  EXPECT_EQ(lines, reactivated.size());
+}
+
+TEST_F(DemoInbox, ADataRequestBecomesAFollowUpWithItsDeadline) {
+  Object::Ptr l = Letter("sv_sundberg_registerutdrag.eml");
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->getValue<std::string>("legal"), "statutory_deadline");
+  bool found = false;
+  for (const Object::Ptr& f : install_->Json("followups")) {
+    Object::Ptr letter = f->getObject("letter");
+    if (letter && letter->getValue<std::string>("file") == "sv_sundberg_registerutdrag.eml") {
+      found = true;
+      EXPECT_EQ(f->getValue<std::string>("rule"), "case.statutory-deadline");
+      EXPECT_FALSE(f->isNull("deadline"));
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(DemoInbox, ANameTwoCustomersShareLinksNothing) {
+  Object::Ptr l = Letter("nb_anders_berg.txt");
+  ASSERT_TRUE(l);
+  EXPECT_TRUE(l->isNull("case"));
+}
+
+TEST_F(DemoInbox, ACaseNumberWithOneTypoStillLinks) {
+  Object::Ptr l = Letter("nb_dahl_gebyrer.txt");
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->getValue<std::string>("case"), "CCM-3910512");
+}
+
+TEST_F(DemoInbox, AnAddressChangeNeedsNobody) {
+  Object::Ptr l = Letter("da_moeller_ny_adresse.txt");
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->getValue<std::string>("status"), "linked");
+}
+
+TEST_F(DemoInbox, ProofOfPaymentIsLinkedToItsPaymentOrWaits) {
+  Object::Ptr booked = Letter("nb_strand_kvittering.tif");
+  ASSERT_TRUE(booked);
+  EXPECT_EQ(booked->getValue<std::string>("status"), "linked");
+  EXPECT_FALSE(booked->isNull("proof_payment_id"));
+  Object::Ptr waiting = Letter("en_oconnor_paid.eml");
+  ASSERT_TRUE(waiting);
+  EXPECT_EQ(waiting->getValue<std::string>("status"), "waiting_payment");
+}
+
+TEST_F(DemoInbox, TheSameContentTwiceIsOneLetter) {
+  EXPECT_TRUE(Letter("sv_berglund_anstand.txt") || Letter("sv_berglund_anstand_2.txt"));
+  EXPECT_FALSE(Letter("sv_berglund_anstand.txt") && Letter("sv_berglund_anstand_2.txt"));
+  EXPECT_NE(run_->err.find("job.duplicate"), std::string::npos);
+}
+
+TEST_F(DemoInbox, BadFilesAreQuarantinedWithAReason) {
+  for (const char* name : {"scan_20261130_0931.png", "scan_20261201_0802.pdf",
+                           "04_camt054_nordea_20261201_b.xml"}) {
+    fs::path reason = install_->path("quarantine") / (std::string(name) + ".reason");
+    ASSERT_TRUE(fs::exists(reason)) << name;
+    std::ifstream in(reason);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_FALSE(text.empty()) << name;
+  }
+}
+
+TEST_F(DemoInbox, MoneyAddsUp) {
+  std::map<std::string, int64_t> allocated;
+  for (const Object::Ptr& p : install_->Json("allocations")) {
+    int64_t sum = 0;
+    Array::Ptr a = p->getArray("allocations");
+    for (size_t i = 0; i < a->size(); ++i) {
+      Object::Ptr x = a->getObject(i);
+      sum += x->getValue<int64_t>("amount_minor");
+      allocated[x->getValue<std::string>("invoice")] += x->getValue<int64_t>("amount_minor");
+    }
+    EXPECT_EQ(p->getValue<int64_t>("amount_minor"), sum + p->getValue<int64_t>("unapplied_minor"))
+        << p->getValue<std::string>("payment_id");
+  }
+  for (const Object::Ptr& inv : install_->Json("invoices")) {
+    const std::string number = inv->getValue<std::string>("invoice");
+    // An invoice the ledger gave as paid or closed was settled outside purr.
+    if (inv->getValue<std::string>("status") != "open" && allocated[number] == 0) continue;
+    EXPECT_EQ(inv->getValue<int64_t>("original_minor"),
+              inv->getValue<int64_t>("open_minor") + allocated[number])
+        << number;
+  }
+}
+
+TEST_F(DemoInbox, ARedeliveredPaymentFileAppliesNothing) {
+  const size_t before = install_->Json("allocations").size();
+  install_->DropPayments(kDemo + "/inbox/payments/02_dnb_export_20261201.csv", "again.csv");
+  PurrRun again = install_->RunUntilIdle();
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(install_->Json("allocations").size(), before);
+  EXPECT_NE(again.err.find("job.duplicate"), std::string::npos);
+}
+
+TEST_F(DemoInbox, EveryDecisionIsAudited) {
+  PurrRun audit = install_->Purr("audit", {"--json"});
+  ASSERT_EQ(audit.exit_code, 0);
+  std::set<std::string> rules;
+  for (const Object::Ptr& a : JsonLines(audit.out)) rules.insert(a->getValue<std::string>("rule"));
+  for (const char* rule : {"case.halt-letter", "case.statutory-deadline", "case.reactivate",
+                           "payment.auto", "payment.follow-up", "case.letter-linked",
+                           "ledger.import"}) {
+    EXPECT_EQ(rules.count(rule), 1u) << rule;
+  }
+}
+
+TEST(DaemonPrivacy, NoPersonalNumberOrAccountInTheLogOrTheListings) {
+  Installation install("privacy");
+  ASSERT_EQ(install.Purr("invoices", {"import", kDemo + "/ledger.csv"}).exit_code, 0);
+  std::ofstream(install.path("inbox/letters/fnr.txt"))
+      << "Hei. Jeg bestrider kravet i sak S310388-1. Mitt fødselsnummer er 01017510084 "
+         "og jeg betalte fra konto 8601 11 17947.\nHilsen Kari\n";
+  PurrRun run = install.RunUntilIdle();
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string everything = run.err;
+  for (const char* command : {"letters", "followups", "audit", "cases"}) {
+    everything += install.Purr(command, {"--json"}).out;
+  }
+  ASSERT_EQ(install.Json("letters").size(), 1u);
+  for (const char* secret : {"01017510084", "86011117947", "8601 11 17947"}) {
+    EXPECT_EQ(everything.find(secret), std::string::npos) << secret;
+  }
+}
+
+// ---- Inbox edge cases -------------------------------------------------------------------------
+
+TEST(DaemonInbox, AFileStillBeingWrittenIsTakenOnlyWhenComplete) {
+  Installation install("growing", "purr.poll_interval_ms = 300\n");
+  ASSERT_EQ(install.Purr("invoices", {"import", kDemo + "/ledger.csv"}).exit_code, 0);
+  // Started in the background, the daemon polls while the letter grows in chunks.
+  Poco::Pipe err;
+  std::vector<std::string> args = {"run", "--config", install.config()};
+  Poco::ProcessHandle daemon = Poco::Process::launch(PURR_BINARY, args, nullptr, nullptr, &err);
+  std::thread drain([&] {
+    Poco::PipeInputStream in(err);
+    std::string ignored;
+    Poco::StreamCopier::copyToString(in, ignored);
+  });
+  {
+    std::ofstream out(install.path("inbox/letters/growing.txt"));
+    const std::string chunks[] = {"Hei,\n\n", "jeg flytter. ", "Ny adresse fra 1. januar: ",
+                                  "Storgata 5, 0155 Oslo.\n\n", "Saksnummer CCM-3910512.\n",
+                                  "Hilsen\nKnut Dahl\n"};
+    for (const std::string& chunk : chunks) {
+      out << chunk << std::flush;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  for (int i = 0; i < 200 && install.Json("letters").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  Poco::Process::requestTermination(daemon.id());
+  EXPECT_EQ(daemon.wait(), 0);
+  drain.join();
+  std::vector<Object::Ptr> letters = install.Json("letters");
+  ASSERT_EQ(letters.size(), 1u);
+  EXPECT_EQ(letters[0]->getValue<std::string>("case"), "CCM-3910512");
+}
+
+TEST(DaemonInbox, TemporaryNamesAreLeftAlone) {
+  Installation install("temporary");
+  for (const char* name : {"a.part", "b.tmp", "~c.txt", ".d.txt"}) {
+    std::ofstream(install.path("inbox/letters") / name) << "Jeg bestrider kravet.";
+  }
+  ASSERT_EQ(install.RunUntilIdle().exit_code, 0);
+  EXPECT_EQ(CountFiles(install.path("inbox/letters")), 4u);
+  EXPECT_TRUE(install.Json("letters").empty());
+}
+
+TEST(DaemonInbox, ZeroByteAndNameClashesLoseNothing) {
+  Installation install("clash");
+  std::ofstream(install.path("inbox/letters/empty.txt")).flush();
+  std::ofstream(install.path("inbox/letters/letter.txt")) << "Jeg bestrider kravet på faktura 1.";
+  ASSERT_EQ(install.RunUntilIdle().exit_code, 0);
+  std::ofstream(install.path("inbox/letters/letter.txt")) << "Jeg flytter til Bergen.";
+  std::ofstream(install.path("inbox/letters/empty.txt")).flush();
+  ASSERT_EQ(install.RunUntilIdle().exit_code, 0);
+  EXPECT_EQ(install.Json("letters").size(), 2u);
+  EXPECT_TRUE(fs::exists(install.path("quarantine/empty.txt")));
+  EXPECT_TRUE(fs::exists(install.path("quarantine/empty.txt.1")));
+  EXPECT_TRUE(fs::exists(install.path("quarantine/empty.txt.reason")));
+  EXPECT_EQ(CountFiles(install.path("archive")), 2u);
+}
+
+TEST(DaemonInbox, AnUnreadableFileIsQuarantined) {
+  if (geteuid() == 0) GTEST_SKIP() << "root reads any file; the permission check needs a user";
+  Installation install("unreadable");
+  fs::path file = install.path("inbox/letters/secret.txt");
+  std::ofstream(file) << "Jeg bestrider kravet.";
+  fs::permissions(file, fs::perms::none);
+  ASSERT_EQ(install.RunUntilIdle().exit_code, 0);
+  EXPECT_TRUE(fs::exists(install.path("quarantine/secret.txt.reason")));
+}
+
+TEST(DaemonConfig, MistakesStopTheStartWithTheKeyNamed) {
+  Installation install("badconfig", "purr.workerz = 2\n");
+  PurrRun run = install.RunUntilIdle();
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("purr.workerz"), std::string::npos) << run.err;
+  PurrRun usage = RunPurr({"run"});
+  EXPECT_EQ(usage.exit_code, 2);
+}
+
+// ---- Outbox, HTTP, signals --------------------------------------------------------------------
+
+class FlakyReceiver : public Poco::Net::HTTPRequestHandler {
+ public:
+  struct State {
+    std::mutex mu;
+    int requests = 0;
+    std::map<std::string, int> by_key;
+  };
+  explicit FlakyReceiver(State& state) : state_(state) {}
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
+    std::string body;
+    Poco::StreamCopier::copyToString(request.stream(), body);
+    int n;
+    {
+      std::lock_guard<std::mutex> lock(state_.mu);
+      n = ++state_.requests;
+      Poco::JSON::Parser parser;
+      Object::Ptr event = parser.parse(body).extract<Object::Ptr>();
+      ++state_.by_key[event->getValue<std::string>("idempotency_key")];
+      EXPECT_EQ(request.get("Idempotency-Key"), event->getValue<std::string>("idempotency_key"));
+    }
+    // The first two deliveries fail.
+    response.setStatus(n <= 2 ? Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR
+                              : Poco::Net::HTTPResponse::HTTP_OK);
+    response.send() << "ok";
+  }
+
+ private:
+  State& state_;
+};
+
+class ReceiverFactory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit ReceiverFactory(FlakyReceiver::State& state) : state_(state) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new FlakyReceiver(state_);
+  }
+
+ private:
+  FlakyReceiver::State& state_;
+};
+
+std::string HttpGet(int port, const std::string& path, int* status) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path);
+  session.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  std::string body;
+  Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+  *status = response.getStatus();
+  return body;
+}
+
+int FreePort() {
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+  return socket.address().port();
+}
+
+TEST(DaemonOutbox, AFailingWebhookGetsEveryEventWithTheSameKeyAndMetricsShowIt) {
+  FlakyReceiver::State state;
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+  Poco::Net::HTTPServer receiver(new ReceiverFactory(state), socket, new Poco::Net::HTTPServerParams);
+  receiver.start();
+  const int http_port = FreePort();
+  Installation install("webhook", "purr.outbox.webhook = http://127.0.0.1:" +
+                                      std::to_string(socket.address().port()) + "/events\n"
+                                      "purr.http.address = 127.0.0.1:" + std::to_string(http_port) + "\n");
+  ASSERT_EQ(install.Purr("invoices", {"import", kDemo + "/ledger.csv"}).exit_code, 0);
+  install.DropPayments(kDemo + "/inbox/payments/01_camt054_nordea_20261201.xml");
+  install.DropPayments(kDemo + "/inbox/payments/02_dnb_export_20261201.csv");
+  Poco::Pipe err;
+  std::vector<std::string> args = {"run", "--config", install.config(), "--log-format", "json"};
+  Poco::ProcessHandle daemon = Poco::Process::launch(PURR_BINARY, args, nullptr, nullptr, &err);
+  std::string log;
+  std::thread drain([&] {
+    Poco::PipeInputStream in(err);
+    Poco::StreamCopier::copyToString(in, log);
+  });
+  auto all_delivered = [&] {
+    std::vector<Object::Ptr> events = install.Json("events");
+    if (events.empty()) return false;
+    for (const Object::Ptr& e : events) {
+      if (!e->getObject("delivered")->getValue<bool>("webhook")) return false;
+    }
+    return true;
+  };
+  bool delivered = false;
+  for (int i = 0; i < 300 && !(delivered = all_delivered()); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  int status = 0;
+  std::string health = HttpGet(http_port, "/health", &status);
+  EXPECT_EQ(status, 200);
+  EXPECT_NE(health.find("\"ok\":true"), std::string::npos) << health;
+  std::string metrics = HttpGet(http_port, "/metrics", &status);
+  EXPECT_EQ(status, 200);
+  EXPECT_NE(metrics.find("purr_payments_total{decision=\"auto\"}"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("purr_outbox_failures_total 2"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("purr_job_seconds_bucket"), std::string::npos);
+  Poco::Process::requestTermination(daemon.id());
+  EXPECT_EQ(daemon.wait(), 0);  // SIGTERM: a clean stop
+  drain.join();
+  receiver.stop();
+  ASSERT_TRUE(delivered);
+  std::vector<Object::Ptr> events = install.Json("events");
+  std::lock_guard<std::mutex> lock(state.mu);
+  EXPECT_EQ(state.requests, static_cast<int>(events.size()) + 2);
+  for (const Object::Ptr& e : events) {
+    EXPECT_GE(state.by_key[e->getValue<std::string>("idempotency_key")], 1);
+  }
+  // --log-format json: every line is a JSON object.
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    Poco::JSON::Parser parser;
+    EXPECT_NO_THROW(parser.parse(line)) << line;
+  }
+}
+
+TEST(DaemonSignals, SighupWithABrokenRuleFileKeepsTheOldRules) {
+  Installation install("sighup");
+  // A copy of the rules the test may break.
+  fs::path rules = install.path("rules");
+  fs::copy(std::string(PURR_SOURCE_DIR) + "/rules", rules, fs::copy_options::recursive);
+  std::ofstream(install.config(), std::ios::app) << "purr.rules = rules\n";
+  Poco::Pipe err;
+  std::vector<std::string> args = {"run", "--config", install.config()};
+  Poco::ProcessHandle daemon = Poco::Process::launch(PURR_BINARY, args, nullptr, nullptr, &err);
+  std::string log;
+  std::thread drain([&] {
+    Poco::PipeInputStream in(err);
+    Poco::StreamCopier::copyToString(in, log);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  std::ofstream(rules / "decisions" / "decisions.yaml") << "settle_tolerance_minor: lots\n";
+  ::kill(daemon.id(), SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::ofstream(install.path("inbox/letters/dispute.txt")) << "Jeg bestrider kravet. Saksnr S310388-1.";
+  for (int i = 0; i < 100 && install.Json("letters").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  Poco::Process::requestTermination(daemon.id());
+  EXPECT_EQ(daemon.wait(), 0);
+  drain.join();
+  EXPECT_NE(log.find("rules.reload_failed"), std::string::npos) << log;
+  EXPECT_NE(log.find("settle_tolerance_minor"), std::string::npos);
+  EXPECT_EQ(install.Json("letters").size(), 1u);
+}
+
+// ---- Crash safety -----------------------------------------------------------------------------
+
+// Letters (text, e-mail, scans) and payment files, processed while the daemon is killed with
+// SIGKILL at random moments and restarted; then every invariant of the store is checked.
+TEST(DaemonCrash, SigkillAtRandomMomentsLosesAndDoublesNothing) {
+  // Each kill counts an attempt on the jobs in flight (a file that kills its worker must
+  // stop being retried); five allow for the test's own eight kills.
+  Installation install("crash", "purr.job.lease_ms = 3000\npurr.job.max_attempts = 5\n");
+  ASSERT_EQ(install.Purr("invoices", {"import", kDemo + "/ledger.csv"}).exit_code, 0);
+  std::vector<fs::path> letters;
+  for (const auto& entry : fs::recursive_directory_iterator(std::string(PURR_SOURCE_DIR) + "/fixtures/letters")) {
+    if (entry.path().extension() == ".txt" && letters.size() < 170) letters.push_back(entry.path());
+  }
+  for (const auto& entry : fs::directory_iterator(std::string(PURR_SOURCE_DIR) + "/fixtures/mail")) {
+    if (entry.path().extension() == ".eml") letters.push_back(entry.path());
+  }
+  size_t scans = 0;
+  for (const char* kind : {"clean300", "fax200", "jpeg"}) {
+    for (const auto& entry : fs::directory_iterator(std::string(PURR_SOURCE_DIR) + "/fixtures/scans/" + kind)) {
+      if (scans < 21) {
+        letters.push_back(entry.path());
+        ++scans;
+      }
+    }
+  }
+  ASSERT_GE(letters.size(), 200u);
+  ASSERT_GE(scans, 20u);
+  std::map<std::string, std::vector<std::string>> names_by_sha;  // content -> input names
+  size_t n = 0;
+  for (const fs::path& p : letters) {
+    const std::string name = std::to_string(n++) + "_" + p.filename().string();
+    std::ifstream in(p, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    sha.update(bytes);
+    names_by_sha[Poco::DigestEngine::digestToHex(sha.digest())].push_back(name);
+    install.DropLetter(p.string(), name);
+  }
+  std::vector<std::string> payment_files;
+  for (const auto& entry : fs::directory_iterator(kDemo + "/inbox/payments")) {
+    payment_files.push_back(entry.path().string());
+  }
+  for (const std::string& p : payment_files) install.DropPayments(p);
+  const size_t inputs = letters.size() + payment_files.size();
+
+  std::mt19937 rng(20261203);
+  std::uniform_int_distribution<int> wait_ms(300, 2500);
+  int kills = 0;
+  for (int round = 0; round < 8; ++round) {
+    std::vector<std::string> args = {"run", "--config", install.config()};
+    Poco::Pipe err;
+    Poco::ProcessHandle daemon = Poco::Process::launch(PURR_BINARY, args, nullptr, nullptr, &err);
+    std::thread drain([&] {
+      Poco::PipeInputStream in(err);
+      std::string ignored;
+      Poco::StreamCopier::copyToString(in, ignored);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms(rng)));
+    ::kill(daemon.id(), SIGKILL);
+    daemon.wait();
+    drain.join();
+    ++kills;
+  }
+  PurrRun last = install.RunUntilIdle();
+  ASSERT_EQ(last.exit_code, 0) << last.err;
+  EXPECT_EQ(kills, 8);
+
+  // Every input archived or quarantined exactly once, none left behind.
+  EXPECT_EQ(CountFiles(install.path("inbox")), 0u);
+  EXPECT_EQ(CountFiles(install.path("work")), 0u);
+  EXPECT_EQ(CountFiles(install.path("archive")) + CountFiles(install.path("quarantine")), inputs);
+  // Every letter recorded once (distinct content; the corpus has no two equal files).
+  std::vector<Object::Ptr> recorded = install.Json("letters");
+  std::set<std::string> hashes;
+  for (const Object::Ptr& l : recorded) {
+    EXPECT_TRUE(hashes.insert(l->getValue<std::string>("sha256")).second);
+  }
+  // Each distinct content is recorded as one letter, or every file that carried it is in
+  // quarantine with its reason: nothing is lost.
+  for (const auto& [sha, names] : names_by_sha) {
+    if (hashes.count(sha)) continue;
+    for (const std::string& name : names) {
+      EXPECT_TRUE(fs::exists(install.path("quarantine") / (name + ".reason")))
+          << name << " is neither a letter nor in quarantine";
+    }
+  }
+  for (const std::string& sha : hashes) EXPECT_EQ(names_by_sha.count(sha), 1u);
+  // No payment id twice; money adds up.
+  std::set<std::string> ids;
+  std::map<std::string, int64_t> allocated;
+  for (const Object::Ptr& p : install.Json("allocations")) {
+    EXPECT_TRUE(ids.insert(p->getValue<std::string>("payment_id")).second);
+    int64_t sum = 0;
+    Array::Ptr a = p->getArray("allocations");
+    for (size_t i = 0; i < a->size(); ++i) {
+      sum += a->getObject(i)->getValue<int64_t>("amount_minor");
+      allocated[a->getObject(i)->getValue<std::string>("invoice")] +=
+          a->getObject(i)->getValue<int64_t>("amount_minor");
+    }
+    EXPECT_EQ(p->getValue<int64_t>("amount_minor"), sum + p->getValue<int64_t>("unapplied_minor"));
+  }
+  for (const Object::Ptr& inv : install.Json("invoices")) {
+    const std::string number = inv->getValue<std::string>("invoice");
+    if (inv->getValue<std::string>("status") != "open" && allocated[number] == 0) continue;
+    EXPECT_EQ(inv->getValue<int64_t>("original_minor"),
+              inv->getValue<int64_t>("open_minor") + allocated[number])
+        << number;
+  }
+  // Every reactivation event once.
+  std::set<std::string> keys;
+  for (const Object::Ptr& e : install.Json("events")) {
+    EXPECT_TRUE(keys.insert(e->getValue<std::string>("idempotency_key")).second);
+  }
+  EXPECT_FALSE(keys.empty());
+}
+
+}  // namespace
+}  // namespace purr::testing

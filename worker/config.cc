@@ -1,0 +1,129 @@
+#include "worker/config.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+
+#include <filesystem>
+#include <set>
+
+namespace purr {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::set<std::string>& KnownKeys() {
+  static const std::set<std::string> keys = {
+      "purr.db", "purr.store", "purr.inbox.letters", "purr.inbox.payments", "purr.work",
+      "purr.archive", "purr.quarantine", "purr.rules", "purr.model", "purr.workers",
+      "purr.poll_interval_ms", "purr.job.lease_ms", "purr.job.max_attempts",
+      "purr.http.address", "purr.outbox.webhook", "purr.outbox.file",
+      "purr.outbox.webhook_timeout_ms", "purr.jurisdiction", "purr.limits.letter_mb",
+      "purr.limits.payment_mb", "purr.ocr.page_deadline_s"};
+  return keys;
+}
+
+void CollectKeys(const Poco::Util::AbstractConfiguration& conf, const std::string& prefix,
+                 std::vector<std::string>* out) {
+  Poco::Util::AbstractConfiguration::Keys keys;
+  conf.keys(prefix, keys);
+  for (const std::string& k : keys) {
+    const std::string full = prefix.empty() ? k : prefix + "." + k;
+    if (conf.hasProperty(full)) out->push_back(full);
+    CollectKeys(conf, full, out);
+  }
+}
+
+}  // namespace
+
+Result<Config> LoadConfig(const std::string& path) {
+  std::error_code ec;
+  fs::path file = fs::absolute(path, ec);
+  if (ec || !fs::is_regular_file(file, ec)) {
+    return Status::NotFound(path + ": no such config file");
+  }
+  Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> conf;
+  try {
+    conf = new Poco::Util::PropertyFileConfiguration(file.string());
+  } catch (const Poco::Exception& e) {
+    return Status::InvalidInput(path + ": " + e.displayText());
+  }
+  std::vector<std::string> keys;
+  CollectKeys(*conf, "", &keys);
+  for (const std::string& k : keys) {
+    if (k.rfind("purr.", 0) == 0 && KnownKeys().count(k) == 0) {
+      return Status::InvalidInput(path + ": unknown key '" + k + "' (see the annotated purr.conf)");
+    }
+  }
+  const fs::path base = file.parent_path();
+  auto path_of = [&](const std::string& key, const std::string& fallback) {
+    std::string v = conf->getString(key, fallback);
+    if (v.empty()) return v;
+    fs::path p(v);
+    return (p.is_absolute() ? p : base / p).lexically_normal().string();
+  };
+  Config c;
+  c.file = file.string();
+  try {
+    auto number = [&](const std::string& key, int64_t fallback, int64_t low, int64_t high) {
+      const std::string text = conf->getString(key, "");
+      if (text.empty()) return fallback;
+      size_t used = 0;
+      int64_t v = 0;
+      try {
+        v = std::stoll(text, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != text.size() || v < low || v > high) {
+        throw Poco::InvalidArgumentException(key + " must be a whole number from " +
+                                             std::to_string(low) + " to " +
+                                             std::to_string(high) + ", not '" + text + "'");
+      }
+      return v;
+    };
+    c.db = path_of("purr.db", "purr.sqlite");
+    c.store_dir = path_of("purr.store", "store");
+    c.inbox_letters = path_of("purr.inbox.letters", "inbox/letters");
+    c.inbox_payments = path_of("purr.inbox.payments", "inbox/payments");
+    c.work = path_of("purr.work", "work");
+    c.archive = path_of("purr.archive", "archive");
+    c.quarantine = path_of("purr.quarantine", "quarantine");
+    c.rules = path_of("purr.rules", "");
+    const std::string model = conf->getString("purr.model", "");
+    c.model = model == "none" ? model : path_of("purr.model", "");
+    c.workers = static_cast<int>(number("purr.workers", 0, 0, 256));
+    c.poll_interval_ms = static_cast<int>(number("purr.poll_interval_ms", 1000, 10, 3600000));
+    c.lease_ms = static_cast<int>(number("purr.job.lease_ms", 120000, 1000, 86400000));
+    c.max_attempts = static_cast<int>(number("purr.job.max_attempts", 3, 1, 100));
+    c.http_address = conf->getString("purr.http.address", "");
+    c.outbox_webhook = conf->getString("purr.outbox.webhook", "");
+    c.outbox_file = path_of("purr.outbox.file", "");
+    c.webhook_timeout_ms =
+        static_cast<int>(number("purr.outbox.webhook_timeout_ms", 5000, 100, 600000));
+    c.jurisdiction = conf->getString("purr.jurisdiction", "");
+    c.max_letter_bytes = number("purr.limits.letter_mb", 64, 1, 4096) << 20;
+    c.max_payment_bytes = number("purr.limits.payment_mb", 1024, 1, 65536) << 20;
+    c.page_deadline_s = static_cast<int>(number("purr.ocr.page_deadline_s", 60, 1, 3600));
+  } catch (const Poco::Exception& e) {
+    return Status::InvalidInput(path + ": " + e.message());
+  }
+  if (!c.jurisdiction.empty() && c.jurisdiction != "NO" && c.jurisdiction != "SE" &&
+      c.jurisdiction != "DK") {
+    return Status::InvalidInput(path + ": purr.jurisdiction must be NO, SE, DK or empty");
+  }
+  return c;
+}
+
+Result<Config> ConfigFromOptions(const std::string& config_file, const std::string& db_path) {
+  if (!config_file.empty() && !db_path.empty()) {
+    return Status::InvalidInput("give --config FILE or --db PATH, not both");
+  }
+  if (!config_file.empty()) return LoadConfig(config_file);
+  if (db_path.empty()) return Status::InvalidInput("--config FILE or --db PATH is required");
+  Config c;
+  c.db = db_path;
+  return c;
+}
+
+}  // namespace purr

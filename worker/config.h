@@ -1,0 +1,51 @@
+// purr.conf: the daemon's configuration (a Poco properties file), and how every command that
+// takes `--config FILE` or `--db PATH` finds the store.
+//
+// Relative paths are resolved against the folder of the config file, so a config and its
+// folders can be moved together. Every key is documented in the annotated purr.conf at the
+// repository root.
+#ifndef PURR_WORKER_CONFIG_H_
+#define PURR_WORKER_CONFIG_H_
+
+#include <string>
+
+#include "common/status.h"
+
+namespace purr {
+
+struct Config {
+  std::string file;            // the config file itself (absolute), empty for --db only
+  std::string db;              // purr.db
+  std::string store_dir;       // purr.store: originals by content hash
+  std::string inbox_letters;   // purr.inbox.letters
+  std::string inbox_payments;  // purr.inbox.payments
+  std::string work;            // purr.work
+  std::string archive;         // purr.archive
+  std::string quarantine;      // purr.quarantine
+  std::string rules;           // purr.rules: classification rules; decisions/ below it
+  std::string model;           // purr.model: "" = bundled model, "none" = rules only
+  int workers = 0;             // purr.workers: 0 = one per core
+  int poll_interval_ms = 1000; // purr.poll_interval_ms
+  int lease_ms = 120000;       // purr.job.lease_ms
+  int max_attempts = 3;        // purr.job.max_attempts
+  std::string http_address;    // purr.http.address; empty = no HTTP port
+  std::string outbox_webhook;  // purr.outbox.webhook; empty = off
+  std::string outbox_file;     // purr.outbox.file; empty = off
+  int webhook_timeout_ms = 5000;   // purr.outbox.webhook_timeout_ms
+  std::string jurisdiction;    // purr.jurisdiction: NO, SE, DK or empty (from the letter)
+  int64_t max_letter_bytes = 64 << 20;    // purr.limits.letter_mb
+  int64_t max_payment_bytes = int64_t{1} << 30;  // purr.limits.payment_mb
+  int page_deadline_s = 60;    // purr.ocr.page_deadline_s
+};
+
+// Reads a config file. Errors name the file and the key: an unreadable file, a number that
+// is not one, a value out of range, an unknown purr.* key (a typo must not be ignored).
+Result<Config> LoadConfig(const std::string& path);
+
+// What `--config FILE` / `--db PATH` give a store command: the config's purr.db, or the path.
+// Exactly one of them must be set; the error says which option is missing.
+Result<Config> ConfigFromOptions(const std::string& config_file, const std::string& db_path);
+
+}  // namespace purr
+
+#endif  // PURR_WORKER_CONFIG_H_

@@ -1,0 +1,662 @@
+#include "worker/pipeline.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/SHA2Engine.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "bank/bank.h"
+#include "cases/engine.h"
+#include "cases/linker.h"
+#include "classify/classify.h"
+#include "extract/entities.h"
+#include "matching/matcher.h"
+#include "worker/classify_examples.h"
+#include "worker/file_io.h"
+#include "worker/match_payment.h"
+
+namespace purr {
+
+namespace fs = std::filesystem;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+struct Pipeline::Rules {
+  std::shared_ptr<const classify::Classifier> classifier;
+  cases::DecisionRules decisions;
+};
+
+// The ledger's identifiers and names for linking letters, rebuilt when an import changes
+// them (not when payments change open amounts).
+struct Pipeline::LedgerCache {
+  int64_t generation = -1;
+  std::shared_ptr<const cases::IdentifierIndex> ids;
+  std::shared_ptr<const cases::NameIndex> names;
+  std::map<std::string, std::vector<std::string>> cases_of_customer;
+  std::map<std::string, std::string> customer_of_case;
+};
+
+// The matcher over the open balances, kept across payment files while nobody else changes
+// the ledger.
+struct Pipeline::MatchCache {
+  int64_t generation = -1;
+  std::shared_ptr<const matching::Matcher> matcher;
+  std::unique_ptr<matching::AllocationRun> run;
+};
+
+namespace {
+
+std::string Stringify(const Poco::Dynamic::Var& v) {
+  std::ostringstream out;
+  if (v.type() == typeid(Object::Ptr)) {
+    v.extract<Object::Ptr>()->stringify(out);
+  } else {
+    v.extract<Array::Ptr>()->stringify(out);
+  }
+  return out.str();
+}
+
+// YYYY-MM-DD minus n calendar days.
+std::string DaysBefore(const std::string& date, int n) {
+  std::optional<classify::Date> d = classify::Date::Parse(date);
+  if (!d) return "";
+  return d->AddDays(-n).ToString();
+}
+
+std::string ClassificationJson(const classify::Classification& c) {
+  Array::Ptr classes = new Array;
+  for (const classify::ClassResult& r : c.classes) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("class", std::string(classify::ClassName(r.cls)));
+    o->set("confidence", static_cast<double>(static_cast<int>(r.confidence * 1000)) / 1000);
+    Array::Ptr reasons = new Array;
+    for (const classify::Reason& why : r.reasons) {
+      Object::Ptr w = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      w->set("source", why.source);
+      w->set("id", why.id);
+      w->set("detail", extract::MaskSensitive(why.detail));
+      reasons->add(w);
+    }
+    o->set("reasons", reasons);
+    classes->add(o);
+  }
+  return Stringify(classes);
+}
+
+std::string EntitiesJson(const std::vector<extract::Entity>& entities) {
+  Array::Ptr out = new Array;
+  for (const extract::Entity& e : entities) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("type", e.type);
+    o->set("value", extract::Mask(e));
+    o->set("valid", e.valid);
+    o->set("start", static_cast<uint64_t>(e.start));
+    o->set("end", static_cast<uint64_t>(e.end));
+    out->add(o);
+  }
+  return Stringify(out);
+}
+
+// Keeps the original under dir/ab/cd/<sha256><ext>, written to a temporary name first so a
+// crash never leaves half a file under the final name.
+Result<std::string> KeepOriginal(const std::string& dir, const std::string& sha,
+                                 const std::string& bytes, const std::string& name) {
+  std::string ext = fs::path(name).extension().string();
+  if (ext.size() > 8) ext.clear();
+  fs::path target = fs::path(dir) / sha.substr(0, 2) / sha.substr(2, 2) / (sha + ext);
+  std::error_code ec;
+  if (fs::exists(target, ec)) return target.string();
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) return Status::IoError(target.parent_path().string() + ": " + ec.message());
+  fs::path tmp = target;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) return Status::IoError(tmp.string() + ": cannot write the original");
+  }
+  fs::rename(tmp, target, ec);
+  if (ec) return Status::IoError(target.string() + ": " + ec.message());
+  return target.string();
+}
+
+std::string MaskedPayer(const bank::Transaction& t) {
+  std::string out = t.payer_name;
+  if (!t.payer_account.empty()) {
+    if (!out.empty()) out += ", ";
+    out += bank::MaskAccount(t.payer_account);
+  }
+  return out;
+}
+
+std::string ReasonsJson(const std::vector<matching::Reason>& reasons) {
+  Array::Ptr out = new Array;
+  for (const matching::Reason& r : reasons) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("code", std::string(matching::ReasonCodeName(r.code)));
+    o->set("text", r.text);
+    out->add(o);
+  }
+  return Stringify(out);
+}
+
+std::string CandidatesJson(const std::vector<matching::Candidate>& candidates) {
+  Array::Ptr out = new Array;
+  for (const matching::Candidate& c : candidates) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("invoice", c.invoice);
+    o->set("score", c.score);
+    out->add(o);
+  }
+  return Stringify(out);
+}
+
+matching::Invoice ToMatchingInvoice(const store::InvoiceRecord& r) {
+  matching::Invoice inv;
+  inv.invoice = r.invoice;
+  inv.customer = r.customer;
+  inv.case_number = r.case_id;
+  inv.reference = r.reference;
+  inv.amount_minor = r.open_minor;
+  inv.currency = r.currency;
+  inv.due_date = r.due_date;
+  inv.status = r.status == "closed"  ? matching::InvoiceStatus::kClosed
+               : r.open_minor == 0   ? matching::InvoiceStatus::kPaid
+               : r.status == "paid"  ? matching::InvoiceStatus::kPaid
+                                     : matching::InvoiceStatus::kOpen;
+  inv.blocking = r.blocking;
+  inv.customer_name = r.customer_name;
+  inv.payer_accounts = r.payer_accounts;
+  return inv;
+}
+
+std::string EventBody(const store::EventRecord& e) {
+  Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("event_id", e.event_id);
+  o.set("idempotency_key", e.idempotency_key);
+  o.set("type", e.type);
+  o.set("customer", e.customer);
+  o.set("case", e.case_id);
+  Array::Ptr invoices = new Array;
+  for (const std::string& i : e.invoices) invoices->add(i);
+  o.set("invoices", invoices);
+  o.set("payment_id", e.payment_id);
+  o.set("at", e.at);
+  std::ostringstream out;
+  o.stringify(out);
+  return out.str();
+}
+
+void AuditAll(store::Txn& txn, const std::string& subject,
+              const std::vector<cases::AuditNote>& notes) {
+  for (const cases::AuditNote& note : notes) txn.Audit("purr/worker", subject, note);
+}
+
+}  // namespace
+
+std::string Sha256Hex(const std::string& bytes) {
+  Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+  sha.update(bytes.data(), static_cast<unsigned>(bytes.size()));
+  return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+Pipeline::Pipeline(store::Store& store, const Config& config, Log& log, Metrics& metrics)
+    : store_(store),
+      config_(config),
+      log_(log),
+      metrics_(metrics),
+      match_(std::make_unique<MatchCache>()) {}
+
+Pipeline::~Pipeline() = default;
+
+Status Pipeline::Reload() {
+  Result<ClassifierSetup> setup = LoadClassifierSetup(config_.rules, config_.model);
+  if (!setup.ok()) return setup.status();
+  const std::string rules_dir = config_.rules.empty() ? DefaultDataPath("rules") : config_.rules;
+  const std::string decisions_path = rules_dir + "/decisions/decisions.yaml";
+  Result<std::string> yaml = ReadWholeFile(decisions_path, 1 << 20);
+  if (!yaml.ok()) return yaml.status().WithContext(decisions_path);
+  Result<cases::DecisionRules> decisions = cases::ParseDecisionRules(*yaml);
+  if (!decisions.ok()) return decisions.status().WithContext(decisions_path);
+  auto rules = std::make_shared<Rules>();
+  rules->classifier = std::make_shared<classify::Classifier>(setup->rules, setup->model);
+  rules->decisions = std::move(*decisions);
+  rules->decisions.version = "decisions-" + Sha256Hex(*yaml).substr(0, 12);
+  std::lock_guard<std::mutex> lock(mu_);
+  rules_ = std::move(rules);
+  return Status::Ok();
+}
+
+std::shared_ptr<const Pipeline::Rules> Pipeline::CurrentRules() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return rules_;
+}
+
+LetterReaderOptions Pipeline::ReaderOptions() const {
+  LetterReaderOptions options;
+  options.max_text_bytes = config_.max_letter_bytes;
+  options.ocr_limits.max_file_bytes = config_.max_letter_bytes;
+  options.engine.page_deadline_ms = config_.page_deadline_s * 1000;
+  return options;
+}
+
+std::shared_ptr<const Pipeline::LedgerCache> Pipeline::CurrentLinks(store::Txn& txn) {
+  const int64_t generation = txn.IdentifierGeneration();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (links_ && links_->generation == generation) return links_;
+  }
+  auto cache = std::make_shared<LedgerCache>();
+  cache->generation = generation;
+  std::vector<cases::KnownId> ids;
+  std::vector<cases::KnownName> names;
+  std::set<std::pair<std::string, std::string>> customer_cases;
+  txn.ForEachInvoice([&](store::InvoiceRecord&& r) {
+    ids.push_back({cases::IdKind::kInvoice, r.invoice, r.case_id, r.customer});
+    if (!r.reference.empty()) {
+      ids.push_back({cases::IdKind::kReference, r.reference, r.case_id, r.customer});
+    }
+    if (customer_cases.insert({r.customer, r.case_id}).second) {
+      ids.push_back({cases::IdKind::kCase, r.case_id, r.case_id, r.customer});
+      ids.push_back({cases::IdKind::kCustomer, r.customer, r.case_id, r.customer});
+      cache->cases_of_customer[r.customer].push_back(r.case_id);
+      cache->customer_of_case[r.case_id] = r.customer;
+      if (!r.customer_name.empty() && cache->cases_of_customer[r.customer].size() == 1) {
+        names.push_back({r.customer, r.customer_name});
+      }
+    }
+  });
+  cache->ids = cases::IdentifierIndex::Build(std::move(ids));
+  cache->names = cases::NameIndex::Build(std::move(names));
+  std::lock_guard<std::mutex> lock(mu_);
+  links_ = cache;
+  return cache;
+}
+
+JobOutcome Pipeline::ProcessLetter(const store::Job& job, LetterReader& reader) {
+  JobOutcome outcome;
+  std::shared_ptr<const Rules> rules = CurrentRules();
+  Result<std::string> bytes = ReadWholeFile(job.work_path, config_.max_letter_bytes);
+  if (!bytes.ok()) {
+    const bool permanent = bytes.status().code() != Status::Code::kIoError ||
+                           bytes.status().message().find("ermission") != std::string::npos;
+    return {permanent ? JobOutcome::Kind::kQuarantine : JobOutcome::Kind::kRetry,
+            job.name + ": " + bytes.status().message(), ""};
+  }
+  if (bytes->empty()) return {JobOutcome::Kind::kQuarantine, job.name + ": empty file", ""};
+  const std::string sha = Sha256Hex(*bytes);
+
+  std::optional<int64_t> earlier;
+  Status checked = store_.Transact([&](store::Txn& txn) {
+    earlier = txn.FindLetter(sha);
+    if (earlier) {
+      txn.Audit("purr/worker", "letter:" + std::to_string(*earlier),
+                {"duplicate", "inbox.duplicate-content",
+                 "the same content arrived again as " + job.name + "; not processed again",
+                 std::nullopt});
+      txn.FinishJob(job.id, "duplicate");
+    }
+  });
+  if (!checked.ok()) return {JobOutcome::Kind::kRetry, checked.message(), ""};
+  if (earlier) {
+    return {JobOutcome::Kind::kDuplicate, "",
+            "same content as letter " + std::to_string(*earlier)};
+  }
+
+  Result<LetterText> letter = reader.Read(job.work_path);
+  if (!letter.ok()) {
+    std::string message = letter.status().message();
+    const size_t at = message.find(job.work_path);
+    if (at != std::string::npos) message.replace(at, job.work_path.size(), job.name);
+    return {JobOutcome::Kind::kQuarantine, message, ""};
+  }
+  metrics_.Add("purr_pages_ocr_total", {}, letter->ocr_pages);
+  Result<std::string> kept = KeepOriginal(config_.store_dir, sha, *bytes, job.name);
+  if (!kept.ok()) return {JobOutcome::Kind::kRetry, kept.status().message(), ""};
+
+  const std::string received_date = job.received.substr(0, 10);
+  classify::ClassifyOptions options;
+  options.received = classify::Date::Parse(received_date).value_or(classify::Date{});
+  options.case_jurisdiction = classify::ParseJurisdiction(config_.jurisdiction);
+  classify::Classification c = rules->classifier->Classify(letter->text, options);
+  extract::ExtractOptions extract_options;
+  extract_options.language = classify::LanguageCode(c.language.language);
+  if (extract_options.language == "unknown") extract_options.language.clear();
+  extract_options.default_year = options.received.year;
+  std::vector<extract::Entity> entities = extract::ExtractEntities(letter->text, extract_options);
+
+  store::LetterRecord record;
+  record.sha256 = sha;
+  record.file = job.name;
+  record.source = "letters";
+  record.received = job.received;
+  record.stored_path = *kept;
+  record.kind = letter->kind;
+  record.language = classify::LanguageCode(c.language.language);
+  for (const classify::ClassResult& r : c.classes) record.classes.push_back(classify::ClassName(r.cls));
+  record.legal = classify::LegalCategoryName(c.legal.category);
+  record.jurisdiction = classify::JurisdictionCode(c.legal.jurisdiction);
+  record.deadline = c.legal.deadline ? c.legal.deadline->ToString() : "";
+  record.statute = c.legal.statute;
+  record.needs_human = c.needs_human;
+  for (const std::string& r : c.needs_human_reasons) {
+    record.needs_human_reasons.push_back(extract::MaskSensitive(r));
+  }
+  record.classification_json = ClassificationJson(c);
+  record.entities_json = EntitiesJson(entities);
+  record.model_version = c.model_version;
+  record.rules_version = c.rules_version;
+  record.decision_rules_version = rules->decisions.version;
+  int page_no = 1;
+  for (const LetterPage& page : letter->pages) {
+    record.pages.push_back({page_no++, page.text, page.confidence});
+  }
+
+  cases::LetterDecision decision;
+  Status recorded = store_.Transact([&](store::Txn& txn) {
+    std::shared_ptr<const LedgerCache> links = CurrentLinks(txn);
+    cases::LetterFacts facts;
+    facts.received = received_date;
+    facts.classes = record.classes;
+    facts.legal = record.legal;
+    facts.deadline = record.deadline;
+    facts.statute = record.statute;
+    facts.needs_human = record.needs_human;
+    facts.needs_human_reasons = record.needs_human_reasons;
+    std::set<std::string> candidate_cases;
+    for (const cases::LinkHit& hit : links->ids->Find(letter->text)) {
+      std::string what = std::string(cases::IdKindName(hit.kind)) + " " + hit.value;
+      if (hit.edits > 0) what += " (one error)";
+      const bool digits_only = hit.value.find_first_not_of("0123456789 -./") == std::string::npos;
+      size_t digits = 0;
+      for (char ch : hit.value) digits += ch >= '0' && ch <= '9';
+      const bool weak = hit.edits > 0 || (digits_only && digits < 6);
+      facts.evidence.push_back({hit.case_id, hit.customer, what, hit.edits, false, weak});
+      candidate_cases.insert(hit.case_id);
+    }
+    for (const cases::NameHit& hit : links->names->Find(letter->text)) {
+      auto it = links->cases_of_customer.find(hit.customer);
+      if (it == links->cases_of_customer.end()) continue;
+      for (const std::string& case_id : it->second) {
+        facts.evidence.push_back({case_id, hit.customer, "name " + hit.name, 0, true, false});
+      }
+    }
+    facts.booked_payments = txn.BookedPayments(
+        std::vector<std::string>(candidate_cases.begin(), candidate_cases.end()),
+        DaysBefore(received_date, 30));
+    decision = cases::DecideLetter(rules->decisions, facts);
+    record.case_id = decision.case_id;
+    record.status = decision.status;
+    record.proof_wait_until = decision.proof_wait_until;
+    record.proof_payment_id = decision.proof_payment_id;
+    const int64_t id = txn.InsertLetter(record);
+    for (const cases::Hold& hold : decision.holds) txn.AddHold(hold, id);
+    for (const cases::FollowUp& f : decision.follow_ups) txn.AddFollowUp(f, id, "");
+    const std::string subject = "letter:" + std::to_string(id);
+    txn.Audit("purr/worker", subject,
+              {"classify", record.rules_version,
+               "classes " + (record.classes.empty() ? std::string("none") : record.classes[0]) +
+                   (record.classes.size() > 1 ? " (+" + std::to_string(record.classes.size() - 1) + ")" : "") +
+                   ", legal " + record.legal + (record.deadline.empty() ? "" : ", deadline " + record.deadline) +
+                   ", model " + (record.model_version.empty() ? "none" : record.model_version),
+               std::nullopt});
+    AuditAll(txn, subject, decision.audit);
+    txn.FinishJob(job.id, "processed");
+  });
+  if (!recorded.ok()) return {JobOutcome::Kind::kRetry, recorded.message(), ""};
+  for (const std::string& cls : record.classes) {
+    metrics_.Add("purr_letters_total", {{"class", cls}, {"legal", record.legal}});
+  }
+  outcome.summary = "case=" + (decision.case_id.empty() ? "-" : decision.case_id) +
+                    " status=" + decision.status + " classes=" +
+                    (record.classes.empty() ? "" : record.classes[0]) + " legal=" + record.legal;
+  return outcome;
+}
+
+JobOutcome Pipeline::ProcessPayments(const store::Job& job) {
+  std::shared_ptr<const Rules> rules = CurrentRules();
+  Result<std::string> bytes = ReadWholeFile(job.work_path, config_.max_payment_bytes);
+  if (!bytes.ok()) {
+    const bool permanent = bytes.status().code() != Status::Code::kIoError ||
+                           bytes.status().message().find("ermission") != std::string::npos;
+    return {permanent ? JobOutcome::Kind::kQuarantine : JobOutcome::Kind::kRetry,
+            job.name + ": " + bytes.status().message(), ""};
+  }
+  if (bytes->empty()) return {JobOutcome::Kind::kQuarantine, job.name + ": empty file", ""};
+  const std::string sha = Sha256Hex(*bytes);
+  bank::ParseResult parsed = bank::Parse(*bytes);
+  bytes->clear();
+  bytes->shrink_to_fit();
+  // The parser only warns when a camt statement's TxsSummry disagrees with its entries (a
+  // page of a paginated statement summarises all pages). Nobody reviews a daemon's input
+  // first, so here a disagreeing control total rejects the whole file: a clerk decides.
+  if (parsed.file_status.ok()) {
+    for (const bank::Diagnostic& d : parsed.diagnostics) {
+      if (d.message.rfind("TxsSummry states", 0) == 0) {
+        parsed.file_status = Status::InvalidInput("control totals disagree: " + d.position +
+                                                  ": " + d.message);
+        parsed.transactions.clear();
+        break;
+      }
+    }
+  }
+
+  std::optional<int64_t> earlier;
+  int64_t applied = 0, duplicates = 0, follow_ups = 0, reactivated = 0;
+  bool rejected = false;
+  std::string reject_reason;
+  int64_t expected_generation = -1;
+  Status recorded = store_.Transact([&](store::Txn& txn) {
+    earlier = txn.FindPaymentFile(sha);
+    if (earlier) {
+      txn.Audit("purr/worker", "payment_file:" + std::to_string(*earlier),
+                {"duplicate", "inbox.duplicate-content",
+                 "the same payment file arrived again as " + job.name + "; nothing applied",
+                 std::nullopt});
+      txn.FinishJob(job.id, "duplicate");
+      return;
+    }
+    if (!parsed.file_status.ok()) {
+      rejected = true;
+      reject_reason = job.name + ": " + parsed.file_status.message();
+      txn.Audit("purr/worker", "job:" + std::to_string(job.id),
+                {"reject_file", "payment.file-rejected", reject_reason, std::nullopt});
+      return;  // the job itself is failed by the caller (quarantine)
+    }
+    MatchCache& cache = *match_;
+    const int64_t generation = txn.LedgerGeneration();
+    if (!cache.matcher || cache.generation != generation) {
+      std::vector<matching::Invoice> invoices;
+      txn.ForEachInvoice(
+          [&](store::InvoiceRecord&& r) { invoices.push_back(ToMatchingInvoice(r)); });
+      cache.matcher = matching::Matcher::Build(std::move(invoices));
+      cache.run = std::make_unique<matching::AllocationRun>(cache.matcher);
+      cache.generation = generation;
+    }
+    store::PaymentFileRecord file;
+    file.sha256 = sha;
+    file.file = job.name;
+    file.format = parsed.format;
+    file.transactions = static_cast<int64_t>(parsed.transactions.size());
+    const int64_t file_id = txn.InsertPaymentFile(file);
+    const std::string file_subject = "payment_file:" + std::to_string(file_id);
+    for (const bank::Diagnostic& d : parsed.diagnostics) {
+      if (d.severity != bank::Diagnostic::Severity::kError) continue;
+      cases::FollowUp f;
+      f.kind = "payment";
+      f.priority = rules->decisions.priority_payment;
+      f.rule_id = "payment.bad-record";
+      f.reasons.push_back(job.name + ", " + d.position + ": " + d.message +
+                          " (record skipped, nothing applied)");
+      txn.AddFollowUp(f, 0, "");
+      ++follow_ups;
+    }
+    bool changed = false;
+    for (const bank::Transaction& t : parsed.transactions) {
+      if (txn.HasPayment(t.payment_id)) {
+        ++duplicates;
+        txn.Audit("purr/worker", "payment:" + t.payment_id,
+                  {"duplicate", std::string(cases::kRulePaymentDuplicate),
+                   "payment id recorded before; " + job.name + " applies nothing for it",
+                   std::nullopt});
+        continue;
+      }
+      matching::MatchResult m = cache.run->Match(ToMatchingPayment(t));
+      store::PaymentRecord p;
+      p.payment_id = t.payment_id;
+      p.file_id = file_id;
+      p.amount_minor = t.amount_minor;
+      p.currency = t.currency;
+      p.booking_date = t.booking_date;
+      p.references = t.references;
+      p.text = extract::MaskSensitive(t.text);
+      p.payer = MaskedPayer(t);
+      p.direction = bank::DirectionName(t.direction);
+      p.reversal = t.reversal;
+      p.decision = std::string(matching::DecisionName(m.decision));
+      p.unapplied_minor = m.unapplied_minor;
+      p.reasons_json = ReasonsJson(m.reasons);
+      p.candidates_json = CandidatesJson(m.candidates);
+      std::string first_invoice = !m.allocations.empty()   ? m.allocations[0].invoice
+                                  : !m.candidates.empty() ? m.candidates[0].invoice
+                                                          : "";
+      std::optional<store::InvoiceRecord> first;
+      if (!first_invoice.empty()) first = txn.GetInvoice(first_invoice);
+      if (first) {
+        p.customer = first->customer;
+        p.case_id = first->case_id;
+      }
+      txn.InsertPayment(p);
+      std::map<std::string, int64_t> paid;  // invoice -> amount of this payment
+      std::set<std::string> customers, touched_cases;
+      for (const matching::Allocation& a : m.allocations) {
+        if (a.amount_minor <= 0) continue;
+        txn.AddAllocation(t.payment_id, a.invoice, a.amount_minor);
+        paid[a.invoice] += a.amount_minor;
+        changed = true;
+        std::optional<store::InvoiceRecord> inv = txn.GetInvoice(a.invoice);
+        if (inv) {
+          customers.insert(inv->customer);
+          touched_cases.insert(inv->case_id);
+        }
+      }
+      const std::string subject = "payment:" + t.payment_id;
+      cases::PaymentOutcome po;
+      po.payment_id = t.payment_id;
+      po.automatic = m.decision == matching::Decision::kAuto;
+      for (const matching::Reason& r : m.reasons) {
+        po.reasons.push_back(std::string(matching::ReasonCodeName(r.code)) + ": " + r.text);
+      }
+      for (const matching::Candidate& c : m.candidates) po.candidates.push_back(c.invoice);
+      po.case_id = p.case_id;
+      po.unapplied_minor = m.unapplied_minor;
+      if (!m.candidates.empty()) po.score = m.candidates[0].score;
+      txn.Audit("purr/worker", subject,
+                {po.automatic ? "allocate" : "match_follow_up",
+                 std::string(po.automatic ? cases::kRulePaymentAuto : cases::kRulePaymentFollowUp),
+                 std::string(matching::StageName(m.stage)) + ": " +
+                     (po.reasons.empty() ? std::string("-") : po.reasons[0]),
+                 po.score});
+      if (std::optional<cases::FollowUp> f = cases::DecidePayment(rules->decisions, po)) {
+        txn.AddFollowUp(*f, 0, t.payment_id);
+        ++follow_ups;
+      } else {
+        ++applied;
+      }
+      metrics_.Add("purr_payments_total", {{"decision", p.decision}});
+      for (const std::string& case_id : touched_cases) {
+        for (const cases::WaitingProof& w : txn.WaitingProofs(case_id)) {
+          txn.UpdateLetter(w.letter_id, "linked", case_id, t.payment_id);
+          txn.Audit("purr/worker", "letter:" + std::to_string(w.letter_id),
+                    {"link_payment", std::string(cases::kRuleProofArrived),
+                     "the payment the letter announced arrived: " + t.payment_id,
+                     std::nullopt});
+        }
+      }
+      for (const std::string& customer : customers) {
+        cases::ReactivationFacts facts;
+        facts.customer = customer;
+        facts.payment_id = t.payment_id;
+        for (const store::InvoiceRecord& inv : txn.InvoicesOfCustomer(customer)) {
+          if (!inv.blocking || inv.status == "closed") continue;
+          auto it = paid.find(inv.invoice);
+          const int64_t before = inv.open_minor + (it == paid.end() ? 0 : it->second);
+          facts.blocking.push_back({inv.invoice, inv.case_id, before, inv.open_minor});
+        }
+        facts.held_cases = txn.HeldCases(customer);
+        cases::ReactivationDecision r = cases::DecideReactivation(rules->decisions, facts);
+        AuditAll(txn, "customer:" + customer, r.audit);
+        if (r.follow_up) {
+          txn.AddFollowUp(*r.follow_up, 0, t.payment_id);
+          ++follow_ups;
+        }
+        if (r.reactivation) {
+          store::EventRecord e;
+          e.idempotency_key = r.reactivation->idempotency_key;
+          e.event_id = "evt-" + Sha256Hex(e.idempotency_key).substr(0, 24);
+          e.type = "reactivation";
+          e.customer = customer;
+          e.case_id = r.reactivation->case_id;
+          e.invoices = r.reactivation->invoices;
+          e.payment_id = t.payment_id;
+          e.at = store_.Now();
+          e.body_json = EventBody(e);
+          if (txn.AddEvent(e)) ++reactivated;
+        }
+      }
+    }
+    expected_generation = generation + (changed ? 1 : 0);
+    txn.Audit("purr/worker", file_subject,
+              {"apply_file", "payment.file",
+               job.name + " (" + parsed.format + "): " + std::to_string(parsed.transactions.size()) +
+                   " payments, " + std::to_string(applied) + " applied automatically, " +
+                   std::to_string(follow_ups) + " follow-ups, " + std::to_string(duplicates) +
+                   " recorded before",
+               std::nullopt});
+    txn.FinishJob(job.id, "processed");
+  });
+  if (!recorded.ok()) {
+    match_->matcher.reset();  // its balances may be ahead of the store now
+    match_->generation = -1;
+    return {JobOutcome::Kind::kRetry, recorded.message(), ""};
+  }
+  if (rejected) return {JobOutcome::Kind::kQuarantine, reject_reason, ""};
+  if (earlier) {
+    return {JobOutcome::Kind::kDuplicate, "",
+            "same content as payment file " + std::to_string(*earlier)};
+  }
+  // The commit raised the generation by one when allocations changed the ledger; the
+  // cached run already has those balances.
+  match_->generation = expected_generation;
+  metrics_.Add("purr_reactivations_total", {}, reactivated);
+  JobOutcome outcome;
+  outcome.summary = parsed.format + " payments=" + std::to_string(parsed.transactions.size()) +
+                    " auto=" + std::to_string(applied) + " follow_ups=" +
+                    std::to_string(follow_ups) + " recorded_before=" + std::to_string(duplicates) +
+                    " reactivations=" + std::to_string(reactivated);
+  return outcome;
+}
+
+Status Pipeline::Tick(const std::string& today) {
+  std::shared_ptr<const Rules> rules = CurrentRules();
+  return store_.Transact([&](store::Txn& txn) {
+    for (const cases::WaitingProof& w : txn.WaitingProofs("")) {
+      if (!cases::ProofGraceExpired(w, today)) continue;
+      cases::FollowUp f = cases::ProofExpiredFollowUp(rules->decisions, w);
+      txn.AddFollowUp(f, w.letter_id, "");
+      txn.UpdateLetter(w.letter_id, "follow_up", w.case_id, "");
+      txn.Audit("purr/worker", "letter:" + std::to_string(w.letter_id),
+                {"follow_up", f.rule_id, f.reasons.front(), std::nullopt});
+    }
+  });
+}
+
+}  // namespace purr

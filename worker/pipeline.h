@@ -1,0 +1,77 @@
+// What the daemon does with one claimed file: a letter read, classified, linked to its case
+// and decided; a payment file parsed, matched and applied. Each job's results, its decisions
+// and the job's end are written in one store transaction, so a job is recorded entirely or
+// not at all, whatever is killed when.
+//
+// Thread safety: ProcessLetter may run on many threads at once, each with its own
+// LetterReader (one OCR engine per thread). ProcessPayments and Tick must be called from
+// one thread at a time (they share the matcher cache). Reload may run on any thread; a
+// job in flight finishes with the rules it started with.
+#ifndef PURR_WORKER_PIPELINE_H_
+#define PURR_WORKER_PIPELINE_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/status.h"
+#include "store/store.h"
+#include "worker/config.h"
+#include "worker/letter_input.h"
+#include "worker/ops.h"
+
+namespace purr {
+
+struct JobOutcome {
+  enum class Kind {
+    kProcessed,   // recorded
+    kDuplicate,   // the same content was recorded before: archived, nothing applied
+    kRetry,       // a passing failure (the store was busy): try again later
+    kQuarantine,  // the input itself is bad: quarantine with `reason`
+  };
+  Kind kind = Kind::kProcessed;
+  std::string reason;
+  std::string summary;  // one line for the log
+};
+
+class Pipeline {
+ public:
+  Pipeline(store::Store& store, const Config& config, Log& log, Metrics& metrics);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Loads the classification rules, the model and the decision rules (rules/decisions/
+  // decisions.yaml). On failure the rules in force stay (none at first: the daemon then
+  // refuses to start).
+  Status Reload();
+
+  LetterReaderOptions ReaderOptions() const;
+  JobOutcome ProcessLetter(const store::Job& job, LetterReader& reader);
+  JobOutcome ProcessPayments(const store::Job& job);
+  // The clock's work: proof-of-payment letters whose grace ran out become follow-ups.
+  Status Tick(const std::string& today);
+
+ private:
+  struct Rules;
+  struct LedgerCache;
+  std::shared_ptr<const Rules> CurrentRules() const;
+  std::shared_ptr<const LedgerCache> CurrentLinks(store::Txn& txn);
+
+  store::Store& store_;
+  const Config config_;
+  Log& log_;
+  Metrics& metrics_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const Rules> rules_;         // guarded by mu_
+  std::shared_ptr<const LedgerCache> links_;   // guarded by mu_
+  struct MatchCache;
+  std::unique_ptr<MatchCache> match_;          // ProcessPayments' thread only
+};
+
+// The SHA-256 of bytes, 64 lower-case hex digits.
+std::string Sha256Hex(const std::string& bytes);
+
+}  // namespace purr
+
+#endif  // PURR_WORKER_PIPELINE_H_
