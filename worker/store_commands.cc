@@ -482,16 +482,15 @@ int RunEventsCommand(const CommandArgs& args) {
 
 int RunStatusCommand(const CommandArgs& args) {
   StoreCommand c("purr status [--config FILE | --db PATH] [--json]",
-                 "Shows the job queue per inbox and state, the last activity and the "
-                 "failed jobs with their errors.");
+                 "Shows the job queue per inbox and state (pending, running, done, failed), "
+                 "the number of failed jobs and the last activity.");
   c.cl.Flag("json", "one JSON object");
   if (auto exit_code = c.Open(args, "status")) return *exit_code;
   Result<std::vector<store::QueueCount>> counts = c.store->QueueCounts();
   Result<std::string> last = c.store->LastActivity();
-  Result<std::vector<store::Job>> failed = c.store->JobsInState("failed");
   if (!counts.ok()) return c.Fail("status", counts.status());
-  std::vector<store::Job> errors;
-  Result<std::vector<store::Job>> all_failed = failed;
+  int64_t failed = 0;
+  for (const store::QueueCount& q : *counts) failed += q.state == "failed" ? q.count : 0;
   if (c.cl.Has("json")) {
     Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     Object::Ptr queue = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -502,6 +501,7 @@ int RunStatusCommand(const CommandArgs& args) {
       queue->set(q.kind, kind);
     }
     o.set("queue", queue);
+    o.set("failed_jobs", failed);
     o.set("last_activity", last.ok() ? OrNull(*last) : Poco::Dynamic::Var());
     o.set("schema_version", c.store->schema_version());
     PrintLine(o);
@@ -512,6 +512,10 @@ int RunStatusCommand(const CommandArgs& args) {
                 << q.count << "\n";
     }
     std::cout << "last activity: " << (last.ok() && !last->empty() ? *last : "none") << "\n";
+    if (failed > 0) {
+      std::cout << failed << " jobs failed and were quarantined (reasons in the quarantine "
+                   "folder's .reason files and in purr audit)\n";
+    }
   }
   return cli::kExitOk;
 }

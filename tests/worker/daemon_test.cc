@@ -403,6 +403,68 @@ TEST(DaemonConfig, MistakesStopTheStartWithTheKeyNamed) {
   EXPECT_EQ(usage.exit_code, 2);
 }
 
+TEST(DaemonLedger, AReImportWhilePaymentsAreMatchedLosesNoAllocation) {
+  Installation install("reimport");
+  ASSERT_EQ(install.Purr("invoices", {"import", kDemo + "/ledger.csv"}).exit_code, 0);
+  // The creditor's next export: one amount raised, one invoice added, one no longer listed.
+  std::ifstream in(kDemo + "/ledger.csv");
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(in, line);) rows.push_back(line);
+  ASSERT_GT(rows.size(), 5u);
+  std::ofstream out(install.path("ledger2.csv"));
+  for (size_t i = 0; i + 1 < rows.size(); ++i) out << rows[i] << "\n";  // last row dropped
+  out << "NEW-1,K-9999,S-NEW-1,,10000,NOK,2026-12-31,open,false,Ny Kunde,\n";
+  out.close();
+  Poco::Pipe err;
+  std::vector<std::string> args = {"run", "--config", install.config()};
+  Poco::ProcessHandle daemon = Poco::Process::launch(PURR_BINARY, args, nullptr, nullptr, &err);
+  std::thread drain([&] {
+    Poco::PipeInputStream stream(err);
+    std::string ignored;
+    Poco::StreamCopier::copyToString(stream, ignored);
+  });
+  for (const auto& entry : fs::directory_iterator(kDemo + "/inbox/payments")) {
+    install.DropPayments(entry.path().string());
+  }
+  PurrRun reimport = install.Purr("invoices", {"import", install.path("ledger2.csv").string()});
+  EXPECT_EQ(reimport.exit_code, 0) << reimport.err;
+  EXPECT_NE(reimport.out.find("1 added"), std::string::npos) << reimport.out;
+  EXPECT_NE(reimport.out.find("no longer in the file (kept)"), std::string::npos) << reimport.out;
+  for (int i = 0; i < 200; ++i) {
+    PurrRun status = install.Purr("status", {"--json"});
+    if (status.out.find("\"pending\"") == std::string::npos &&
+        status.out.find("\"running\"") == std::string::npos &&
+        status.out.find("\"payments\"") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // Re-importing again after the payments changes no allocation either.
+  EXPECT_EQ(install.Purr("invoices", {"import", install.path("ledger2.csv").string()}).exit_code, 0);
+  Poco::Process::requestTermination(daemon.id());
+  EXPECT_EQ(daemon.wait(), 0);
+  drain.join();
+  std::map<std::string, int64_t> allocated;
+  for (const Object::Ptr& p : install.Json("allocations")) {
+    Array::Ptr a = p->getArray("allocations");
+    for (size_t i = 0; i < a->size(); ++i) {
+      allocated[a->getObject(i)->getValue<std::string>("invoice")] +=
+          a->getObject(i)->getValue<int64_t>("amount_minor");
+    }
+  }
+  EXPECT_FALSE(allocated.empty());
+  size_t invoices = 0;
+  for (const Object::Ptr& inv : install.Json("invoices")) {
+    ++invoices;
+    const std::string number = inv->getValue<std::string>("invoice");
+    if (inv->getValue<std::string>("status") != "open" && allocated[number] == 0) continue;
+    EXPECT_EQ(inv->getValue<int64_t>("original_minor"),
+              inv->getValue<int64_t>("open_minor") + allocated[number])
+        << number;
+  }
+  EXPECT_EQ(invoices, rows.size());  // 33 + NEW-1, the unlisted one kept
+}
+
 // ---- Outbox, HTTP, signals --------------------------------------------------------------------
 
 class FlakyReceiver : public Poco::Net::HTTPRequestHandler {
