@@ -179,7 +179,7 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_claim ON jobs(kind, state, lease_until);
 
 CREATE TABLE audit (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id INTEGER PRIMARY KEY,  -- never reused: the triggers below forbid DELETE
   at TEXT NOT NULL,
   actor TEXT NOT NULL,
   subject TEXT NOT NULL,

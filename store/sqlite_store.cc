@@ -1,6 +1,4 @@
 // The SQLite backend of store::Store (SQLiteCpp). Every SQL statement of purr lives here.
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
@@ -9,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <unordered_set>
 #include <sstream>
 
 #include "store/schema.h"
@@ -17,25 +16,103 @@
 namespace purr::store {
 namespace {
 
+// Lists of strings are stored as JSON arrays, written and read here without a JSON library
+// (a million invoices are read at every matcher build). Reading accepts what ToJson writes
+// and any standard JSON array of strings; anything else is a StoreError.
 std::string ToJson(const std::vector<std::string>& values) {
-  Poco::JSON::Array a;
-  for (const std::string& v : values) a.add(v);
-  std::ostringstream out;
-  a.stringify(out);
-  return out.str();
+  std::string out = "[";
+  for (const std::string& v : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (unsigned char c : v) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+            out += buf;
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+    }
+    out += '"';
+  }
+  return out + "]";
+}
+
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
 }
 
 std::vector<std::string> FromJson(const std::string& text) {
   std::vector<std::string> out;
-  if (text.empty()) return out;
-  try {
-    Poco::JSON::Parser parser;
-    Poco::JSON::Array::Ptr a = parser.parse(text).extract<Poco::JSON::Array::Ptr>();
-    for (size_t i = 0; i < a->size(); ++i) out.push_back(a->getElement<std::string>(i));
-  } catch (const Poco::Exception& e) {
-    throw StoreError("stored list is not a JSON array of strings: " + e.displayText());
+  if (text.empty() || text == "[]") return out;
+  auto fail = [&]() -> std::vector<std::string> {
+    throw StoreError("stored list is not a JSON array of strings: " + text.substr(0, 80));
+  };
+  size_t i = 0;
+  auto skip = [&] {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t')) ++i;
+  };
+  skip();
+  if (i >= text.size() || text[i++] != '[') return fail();
+  skip();
+  if (i < text.size() && text[i] == ']') return out;
+  while (true) {
+    skip();
+    if (i >= text.size() || text[i++] != '"') return fail();
+    std::string v;
+    while (i < text.size() && text[i] != '"') {
+      char c = text[i++];
+      if (c != '\\') {
+        v += c;
+        continue;
+      }
+      if (i >= text.size()) return fail();
+      char e = text[i++];
+      switch (e) {
+        case '"': case '\\': case '/': v += e; break;
+        case 'n': v += '\n'; break;
+        case 'r': v += '\r'; break;
+        case 't': v += '\t'; break;
+        case 'b': v += '\b'; break;
+        case 'f': v += '\f'; break;
+        case 'u': {
+          if (i + 4 > text.size()) return fail();
+          uint32_t cp = static_cast<uint32_t>(std::stoul(text.substr(i, 4), nullptr, 16));
+          i += 4;
+          AppendUtf8(cp, &v);
+          break;
+        }
+        default: return fail();
+      }
+    }
+    if (i >= text.size()) return fail();
+    ++i;  // closing quote
+    out.push_back(std::move(v));
+    skip();
+    if (i < text.size() && text[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < text.size() && text[i] == ']') return out;
+    return fail();
   }
-  return out;
 }
 
 int64_t SystemNowMs() {
@@ -51,7 +128,8 @@ class SqliteStore;
 
 class SqliteTxn : public Txn {
  public:
-  explicit SqliteTxn(SqliteStore& store) : store_(store) {}
+  // Everything a transaction writes carries its start time.
+  SqliteTxn(SqliteStore& store, std::string now) : store_(store), now_(std::move(now)) {}
 
   std::optional<InvoiceRecord> GetInvoice(std::string_view invoice) override;
   void PutInvoice(const InvoiceRecord& invoice) override;
@@ -85,8 +163,11 @@ class SqliteTxn : public Txn {
   bool ids_changed = false;
 
  private:
+  std::unordered_set<std::string> customers_done_;
+  std::unordered_set<std::string> cases_done_;
   SQLite::Statement& Sql(const char* sql);
   SqliteStore& store_;
+  const std::string now_;
 };
 
 class SqliteStore : public Store {
@@ -108,7 +189,8 @@ class SqliteStore : public Store {
   Status MarkJobArchived(int64_t job_id) override;
   Result<std::vector<EventRecord>> UndeliveredEvents(std::string_view channel,
                                                     std::string_view due_by) override;
-  Status MarkDelivered(std::string_view event_id, std::string_view channel) override;
+  Status MarkDelivered(const std::vector<std::string>& event_ids,
+                       std::string_view channel) override;
   Status MarkDeliveryFailed(std::string_view event_id, std::string_view error,
                             std::string_view next_attempt_at) override;
   Result<std::vector<LetterRecord>> Letters() override;
@@ -187,19 +269,24 @@ std::optional<InvoiceRecord> SqliteTxn::GetInvoice(std::string_view invoice) {
 }
 
 void SqliteTxn::PutInvoice(const InvoiceRecord& r) {
-  const std::string now = store_.Now();
-  SQLite::Statement& c = Sql(
-      "INSERT INTO customers(customer, name) VALUES (?, ?) "
-      "ON CONFLICT(customer) DO UPDATE SET name = excluded.name WHERE excluded.name <> ''");
-  c.bind(1, r.customer);
-  c.bind(2, r.customer_name);
-  c.exec();
+  const std::string now = now_;
+  // An import writes the same customer and case for each of their invoices: once is enough.
+  if (customers_done_.insert(r.customer + '\x1f' + r.customer_name).second) {
+    SQLite::Statement& c = Sql(
+        "INSERT INTO customers(customer, name) VALUES (?, ?) "
+        "ON CONFLICT(customer) DO UPDATE SET name = excluded.name WHERE excluded.name <> ''");
+    c.bind(1, r.customer);
+    c.bind(2, r.customer_name);
+    c.exec();
+  }
   const std::string case_id = r.case_id.empty() ? r.customer : r.case_id;
-  SQLite::Statement& k = Sql(
-      "INSERT INTO cases(case_id, customer) VALUES (?, ?) ON CONFLICT(case_id) DO NOTHING");
-  k.bind(1, case_id);
-  k.bind(2, r.customer);
-  k.exec();
+  if (cases_done_.insert(case_id).second) {
+    SQLite::Statement& k = Sql(
+        "INSERT INTO cases(case_id, customer) VALUES (?, ?) ON CONFLICT(case_id) DO NOTHING");
+    k.bind(1, case_id);
+    k.bind(2, r.customer);
+    k.exec();
+  }
   SQLite::Statement& s = Sql(
       "INSERT INTO invoices(invoice, customer, case_id, reference, original_minor, open_minor, "
       "currency, due_date, status, blocking, customer_name, payer_accounts, listed, updated_at) "
@@ -276,7 +363,7 @@ int64_t SqliteTxn::InsertPaymentFile(const PaymentFileRecord& f) {
   s.bind(4, static_cast<int64_t>(f.transactions));
   s.bind(5, static_cast<int64_t>(f.applied));
   s.bind(6, static_cast<int64_t>(f.duplicates));
-  s.bind(7, store_.Now());
+  s.bind(7, now_);
   s.exec();
   return store_.db_->getLastInsertRowid();
 }
@@ -308,15 +395,24 @@ void SqliteTxn::InsertPayment(const PaymentRecord& p) {
   s.bind(14, p.case_id);
   s.bind(15, p.reasons_json);
   s.bind(16, p.candidates_json);
-  s.bind(17, store_.Now());
+  s.bind(17, now_);
   s.exec();
 }
 
 void SqliteTxn::AddAllocation(std::string_view payment_id, std::string_view invoice,
                               int64_t amount_minor) {
-  std::optional<InvoiceRecord> inv = GetInvoice(invoice);
-  if (!inv) throw StoreError("allocation to unknown invoice " + std::string(invoice));
-  if (amount_minor <= 0 || amount_minor > inv->open_minor) {
+  // The open amount is lowered only when it covers the allocation: one guarded UPDATE,
+  // so no allocation can take an invoice below zero whatever the caller computed.
+  SQLite::Statement& u = Sql(
+      "UPDATE invoices SET open_minor = open_minor - ?1, "
+      "status = CASE WHEN open_minor - ?1 = 0 AND status = 'open' THEN 'paid' ELSE status END, "
+      "updated_at = ?2 WHERE invoice = ?3 AND ?1 > 0 AND open_minor >= ?1");
+  u.bind(1, static_cast<int64_t>(amount_minor));
+  u.bind(2, now_);
+  u.bind(3, std::string(invoice));
+  if (u.exec() != 1) {
+    std::optional<InvoiceRecord> inv = GetInvoice(invoice);
+    if (!inv) throw StoreError("allocation to unknown invoice " + std::string(invoice));
     throw StoreError("allocation of " + std::to_string(amount_minor) + " to " + inv->invoice +
                      " exceeds its open amount " + std::to_string(inv->open_minor));
   }
@@ -326,16 +422,8 @@ void SqliteTxn::AddAllocation(std::string_view payment_id, std::string_view invo
   a.bind(1, std::string(payment_id));
   a.bind(2, std::string(invoice));
   a.bind(3, static_cast<int64_t>(amount_minor));
-  a.bind(4, store_.Now());
+  a.bind(4, now_);
   a.exec();
-  SQLite::Statement& u = Sql(
-      "UPDATE invoices SET open_minor = open_minor - ?1, "
-      "status = CASE WHEN open_minor - ?1 = 0 AND status = 'open' THEN 'paid' ELSE status END, "
-      "updated_at = ?2 WHERE invoice = ?3");
-  u.bind(1, static_cast<int64_t>(amount_minor));
-  u.bind(2, store_.Now());
-  u.bind(3, std::string(invoice));
-  u.exec();
   ledger_changed = true;
 }
 
@@ -389,7 +477,7 @@ int64_t SqliteTxn::InsertLetter(const LetterRecord& l) {
         &l.proof_payment_id}) {
     s.bind(i++, *v);
   }
-  s.bind(i++, store_.Now());
+  s.bind(i++, now_);
   s.exec();
   const int64_t id = store_.db_->getLastInsertRowid();
   SQLite::Statement& p = Sql(
@@ -437,7 +525,7 @@ void SqliteTxn::AddHold(const cases::Hold& hold, int64_t letter_id) {
   }
   s.bind(3, hold.reason);
   s.bind(4, hold.rule_id);
-  s.bind(5, store_.Now());
+  s.bind(5, now_);
   s.exec();
 }
 
@@ -469,7 +557,7 @@ int64_t SqliteTxn::AddFollowUp(const cases::FollowUp& f, int64_t letter_id,
     s.bind(8);
   }
   s.bind(9, std::string(payment_id));
-  s.bind(10, store_.Now());
+  s.bind(10, now_);
   s.exec();
   return store_.db_->getLastInsertRowid();
 }
@@ -496,7 +584,7 @@ void SqliteTxn::Audit(std::string_view actor, std::string_view subject,
   SQLite::Statement& s = Sql(
       "INSERT INTO audit(at, actor, subject, action, rule_id, reason, score) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)");
-  s.bind(1, store_.Now());
+  s.bind(1, now_);
   s.bind(2, std::string(actor));
   s.bind(3, std::string(subject));
   s.bind(4, note.action);
@@ -515,7 +603,7 @@ void SqliteTxn::FinishJob(int64_t job_id, std::string_view outcome) {
       "UPDATE jobs SET state = 'done', outcome = ?, lease_owner = '', updated_at = ? "
       "WHERE id = ?");
   s.bind(1, std::string(outcome));
-  s.bind(2, store_.Now());
+  s.bind(2, now_);
   s.bind(3, static_cast<int64_t>(job_id));
   if (s.exec() != 1) throw StoreError("job " + std::to_string(job_id) + " does not exist");
 }
@@ -527,6 +615,10 @@ Status SqliteStore::Migrate() {
     db_->exec("PRAGMA journal_mode = WAL");
     db_->exec("PRAGMA foreign_keys = ON");
     db_->exec("PRAGMA synchronous = NORMAL");
+    // A million-invoice ledger is a few hundred MB: read it through a memory map and keep a
+    // 64 MB page cache, or each random invoice lookup is a read() through the kernel.
+    db_->exec("PRAGMA mmap_size = 2147483648");
+    db_->exec("PRAGMA cache_size = -65536");
     int version = db_->execAndGet("PRAGMA user_version").getInt();
     const int newest = static_cast<int>(internal::kMigrations.size());
     if (version > newest) {
@@ -556,7 +648,7 @@ Status SqliteStore::Transact(const std::function<void(Txn&)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SqliteTxn t(*this);
+    SqliteTxn t(*this, Now());
     fn(t);
     if (t.ledger_changed) {
       db_->exec(
@@ -763,15 +855,21 @@ Result<std::vector<EventRecord>> SqliteStore::UndeliveredEvents(std::string_view
   });
 }
 
-Status SqliteStore::MarkDelivered(std::string_view event_id, std::string_view channel) {
+Status SqliteStore::MarkDelivered(const std::vector<std::string>& event_ids,
+                                  std::string_view channel) {
   return GuardedStatus("mark delivered", [&] {
+    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement& s =
         channel == "file"
             ? Sql("UPDATE events SET delivered_file = 1 WHERE event_id = ?")
             : Sql("UPDATE events SET delivered_webhook = 1, attempts = attempts + 1, "
                   "last_error = '' WHERE event_id = ?");
-    s.bind(1, std::string(event_id));
-    s.exec();
+    for (const std::string& id : event_ids) {
+      s.reset();
+      s.bind(1, id);
+      s.exec();
+    }
+    txn.commit();
   });
 }
 

@@ -294,7 +294,9 @@ class Store {
   // Outbox.
   virtual Result<std::vector<EventRecord>> UndeliveredEvents(std::string_view channel,
                                                             std::string_view due_by) = 0;
-  virtual Status MarkDelivered(std::string_view event_id, std::string_view channel) = 0;
+  // Marks events delivered on a channel ("file", "webhook"), all in one transaction.
+  virtual Status MarkDelivered(const std::vector<std::string>& event_ids,
+                               std::string_view channel) = 0;
   virtual Status MarkDeliveryFailed(std::string_view event_id, std::string_view error,
                                     std::string_view next_attempt_at) = 0;
 

@@ -381,7 +381,11 @@ void Daemon::Finish(const store::Job& job, const JobOutcome& outcome, double sec
 // the letters that arrived before them (a halt letter first, then the payment).
 void Daemon::Worker(const std::string& kind, int index) {
   std::unique_ptr<LetterReader> reader;
-  if (kind == "letter") reader = std::make_unique<LetterReader>(pipeline_->ReaderOptions());
+  if (kind == "letter") {
+    reader = std::make_unique<LetterReader>(pipeline_->ReaderOptions());
+    Status warm = reader->Warm();
+    if (!warm.ok()) log_.Error("ocr.engine_failed", {{"error", warm.message()}});
+  }
   const std::string owner = owner_ + ":" + std::to_string(index);
   while (!GlobalDaemonSignals().stop) {
     ++busy_;
@@ -395,6 +399,8 @@ void Daemon::Worker(const std::string& kind, int index) {
     }
     const store::Job& j = **job;
     const auto start = std::chrono::steady_clock::now();
+    log_.Info("job.started", {{"job", std::to_string(j.id)}, {"kind", kind}, {"file", j.name},
+                              {"attempt", std::to_string(j.attempts)}});
     JobOutcome outcome;
     if (j.attempts > config_.max_attempts) {
       outcome = {JobOutcome::Kind::kQuarantine,
@@ -416,17 +422,22 @@ void Daemon::DeliverOutbox() {
   if (!config_.outbox_file.empty()) {
     Result<std::vector<store::EventRecord>> events = store_->UndeliveredEvents("file", "");
     if (events.ok() && !events->empty()) {
+      // Written and flushed first, then marked: a crash in between writes the events again
+      // (at least once; the receiver drops repeats by idempotency_key).
       std::ofstream out(config_.outbox_file, std::ios::app);
+      std::vector<std::string> written;
       for (const store::EventRecord& e : *events) {
         out << e.body_json << "\n";
-        out.flush();
-        if (!out) {
-          log_.Error("outbox.file_failed", {{"file", config_.outbox_file}});
-          break;
-        }
-        (void)store_->MarkDelivered(e.event_id, "file");
-        log_.Info("outbox.delivered", {{"channel", "file"}, {"event", e.event_id},
-                                       {"customer", e.customer}});
+        written.push_back(e.event_id);
+      }
+      out.flush();
+      if (!out) {
+        log_.Error("outbox.file_failed", {{"file", config_.outbox_file}});
+      } else {
+        Status marked = store_->MarkDelivered(written, "file");
+        if (!marked.ok()) log_.Error("outbox.mark_failed", {{"error", marked.message()}});
+        log_.Info("outbox.delivered", {{"channel", "file"}, {"events", std::to_string(written.size())},
+                                       {"file", config_.outbox_file}});
       }
     }
   }
@@ -458,7 +469,7 @@ void Daemon::DeliverOutbox() {
       error = ex.displayText();
     }
     if (error.empty()) {
-      (void)store_->MarkDelivered(e.event_id, "webhook");
+      (void)store_->MarkDelivered({e.event_id}, "webhook");
       log_.Info("outbox.delivered", {{"channel", "webhook"}, {"event", e.event_id}});
     } else {
       const int64_t backoff = std::min<int64_t>(int64_t{500} << std::min(e.attempts, 10), 300000);

@@ -111,13 +111,17 @@ Result<std::string> DecodeText(const std::string& bytes, bool* converted) {
 LetterReader::LetterReader(LetterReaderOptions options) : options_(std::move(options)) {}
 LetterReader::~LetterReader() = default;
 
+Status LetterReader::Warm() {
+  if (engine_) return Status::Ok();
+  Result<std::unique_ptr<ocr::Engine>> engine = ocr::Engine::Create(options_.engine);
+  if (!engine.ok()) return engine.status();
+  engine_ = std::move(*engine);
+  return Status::Ok();
+}
+
 Result<std::string> LetterReader::Ocr(const ocr::Document& doc, LetterText* letter) {
   std::vector<std::string>* warnings = &letter->warnings;
-  if (!engine_) {
-    Result<std::unique_ptr<ocr::Engine>> engine = ocr::Engine::Create(options_.engine);
-    if (!engine.ok()) return engine.status();
-    engine_ = std::move(*engine);
-  }
+  if (Status warm = Warm(); !warm.ok()) return warm;
   std::string text;
   int failed = 0;
   for (int page = 1; page <= doc.page_count(); ++page) {

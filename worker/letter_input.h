@@ -46,6 +46,10 @@ class LetterReader {
   LetterReader(const LetterReader&) = delete;
   LetterReader& operator=(const LetterReader&) = delete;
 
+  // Creates the OCR engine now rather than at the first scan (a daemon's worker does this
+  // before it takes work, so the first letter's latency is not the engine's start-up).
+  Status Warm();
+
   // Fails for an unreadable, empty, binary (and not image/PDF) or oversized file, with a
   // message naming the file.
   Result<LetterText> Read(const std::string& path);

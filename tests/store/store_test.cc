@@ -97,7 +97,7 @@ TEST_F(StoreTest, RefusesAFileThatIsNotAStore) {
 TEST_F(StoreTest, InvoicesRoundTrip) {
   Must([&](Txn& t) {
     InvoiceRecord r = Invoice("F-1", "K-1", 49900, true);
-    r.payer_accounts = {"NO9386011117947"};
+    r.payer_accounts = {"NO9386011117947", "quote \" back\\slash", "tab\tnew\nline", "ø å ä €", ""};
     t.PutInvoice(r);
   });
   Must([&](Txn& t) {
@@ -107,7 +107,9 @@ TEST_F(StoreTest, InvoicesRoundTrip) {
     EXPECT_EQ(r->case_id, "S-K-1");
     EXPECT_EQ(r->open_minor, 49900);
     EXPECT_TRUE(r->blocking);
-    EXPECT_EQ(r->payer_accounts, std::vector<std::string>{"NO9386011117947"});
+    EXPECT_EQ(r->payer_accounts,
+              (std::vector<std::string>{"NO9386011117947", "quote \" back\\slash",
+                                        "tab\tnew\nline", "ø å ä €", ""}));
     EXPECT_FALSE(t.GetInvoice("F-2"));
   });
 }
@@ -171,7 +173,7 @@ TEST_F(StoreTest, EventsAreWrittenOncePerIdempotencyKey) {
   EXPECT_TRUE(store_->MarkDeliveryFailed("evt-1", "HTTP 500", "2026-12-01T00:00:10.000Z").ok());
   EXPECT_TRUE(store_->UndeliveredEvents("webhook", "2026-12-01T00:00:05.000Z")->empty());
   EXPECT_EQ(store_->UndeliveredEvents("webhook", "2026-12-01T00:00:11.000Z")->size(), 1u);
-  EXPECT_TRUE(store_->MarkDelivered("evt-1", "webhook").ok());
+  EXPECT_TRUE(store_->MarkDelivered({"evt-1"}, "webhook").ok());
   EXPECT_TRUE(store_->UndeliveredEvents("webhook", "9999")->empty());
   EXPECT_EQ(store_->UndeliveredEvents("file", "")->size(), 1u);
 }
