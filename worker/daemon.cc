@@ -116,7 +116,7 @@ struct Seen {
 class Daemon {
  public:
   Daemon(const Config& config, const DaemonOptions& options)
-      : config_(config), options_(options), log_(options.json_log) {}
+      : config_(config), options_(options), log_(options.json_log, options.log_file) {}
   int Run();
 
  private:

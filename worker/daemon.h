@@ -21,6 +21,7 @@ namespace purr {
 struct DaemonOptions {
   bool until_idle = false;  // process what is there, deliver the outbox once, exit
   bool json_log = false;
+  std::string log_file;     // empty: stderr
 };
 
 // Set by the signal handlers (SIGTERM/SIGINT: stop; SIGHUP: reload).

@@ -39,6 +39,15 @@ std::string Quote(const std::string& v) {
 
 }  // namespace
 
+Log::Log(bool json, const std::string& file) : json_(json) {
+  if (file.empty()) return;
+  file_ = std::make_unique<std::ofstream>(file, std::ios::app);
+  if (!*file_) {
+    std::cerr << "purr: cannot open the log file " << file << "; logging to stderr\n";
+    file_.reset();
+  }
+}
+
 void Log::Write(Level level, const std::string& event, const Fields& fields) {
   std::ostringstream line;
   const std::string ts = store::FormatTimeMs(NowMs());
@@ -54,8 +63,9 @@ void Log::Write(Level level, const std::string& event, const Fields& fields) {
     for (const auto& [k, v] : fields) line << " " << k << "=" << Quote(extract::MaskSensitive(v));
   }
   std::lock_guard<std::mutex> lock(mu_);
-  std::cerr << line.str() << "\n";
-  std::cerr.flush();
+  std::ostream& out = file_ ? static_cast<std::ostream&>(*file_) : std::cerr;
+  out << line.str() << "\n";
+  out.flush();
 }
 
 const std::vector<double>& JobLatencyBuckets() {

@@ -10,6 +10,8 @@
 #define PURR_WORKER_OPS_H_
 
 #include <cstdint>
+#include <fstream>
+#include <memory>
 #include <map>
 #include <mutex>
 #include <string>
@@ -23,8 +25,9 @@ class Log {
   enum class Level { kInfo, kWarning, kError };
   using Fields = std::vector<std::pair<std::string, std::string>>;
 
-  // json: one JSON object per line; otherwise "TIME LEVEL EVENT key=value ...".
-  explicit Log(bool json) : json_(json) {}
+  // json: one JSON object per line; otherwise "TIME LEVEL EVENT key=value ...". Lines go to
+  // stderr, or appended to `file` when it is not empty (and can be opened).
+  explicit Log(bool json, const std::string& file = "");
   void Write(Level level, const std::string& event, const Fields& fields = {});
   void Info(const std::string& event, const Fields& fields = {}) {
     Write(Level::kInfo, event, fields);
@@ -39,6 +42,7 @@ class Log {
  private:
   const bool json_;
   std::mutex mu_;  // one line at a time
+  std::unique_ptr<std::ofstream> file_;  // null: stderr
 };
 
 // Counters and one latency histogram, rendered in the Prometheus text format. Gauges that

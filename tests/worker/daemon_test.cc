@@ -384,6 +384,56 @@ TEST(DaemonInbox, ZeroByteAndNameClashesLoseNothing) {
   EXPECT_EQ(CountFiles(install.path("archive")), 2u);
 }
 
+TEST(DaemonInbox, AMaildirIsReadAndItsTmpLeftAlone) {
+  Installation install("maildir");
+  ASSERT_EQ(install.Purr("invoices", {"import", kDemo + "/ledger.csv"}).exit_code, 0);
+  for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(install.path("inbox/letters") / sub);
+  const std::string message =
+      "From: Bjorn Lunde <bjorn@example.no>\r\nTo: post@inkasso.example\r\n"
+      "Subject: Sak S310388-1\r\nDate: Tue, 01 Dec 2026 09:00:00 +0100\r\n"
+      "Message-ID: <1@example.no>\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+      "Jeg bestrider kravet. Ruteren ble levert tilbake i oktober.\r\n";
+  std::ofstream(install.path("inbox/letters/new/1764576000.M1P2.mail")) << message;
+  std::ofstream(install.path("inbox/letters/tmp/1764576001.M3P4.mail")) << message.substr(0, 80);
+  ASSERT_EQ(install.RunUntilIdle().exit_code, 0);
+  std::vector<Object::Ptr> letters = install.Json("letters");
+  ASSERT_EQ(letters.size(), 1u);
+  EXPECT_EQ(letters[0]->getValue<std::string>("kind"), "email");
+  EXPECT_EQ(letters[0]->getValue<std::string>("case"), "S310388-1");
+  EXPECT_TRUE(fs::exists(install.path("inbox/letters/tmp/1764576001.M3P4.mail")));
+}
+
+TEST(DaemonProcess, DaemonModeWritesAPidFileAndStopsOnSigterm) {
+  Installation install("background");
+  const std::string pidfile = install.path("purr.pid").string();
+  const std::string logfile = install.path("purr.log").string();
+  PurrRun start = install.Purr("run", {"--daemon", "--pidfile", pidfile, "--log-file", logfile});
+  ASSERT_EQ(start.exit_code, 0) << start.err;  // the parent returns at once
+  pid_t pid = 0;
+  for (int i = 0; i < 100 && pid == 0; ++i) {
+    std::ifstream in(pidfile);
+    in >> pid;
+    if (pid == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_GT(pid, 0);
+  std::ofstream(install.path("inbox/letters/a.txt")) << "Jeg bestrider kravet i sak S310388-1.";
+  for (int i = 0; i < 100 && install.Json("letters").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(install.Json("letters").size(), 1u);
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  // The detached process is not this test's child: its pid file, removed at exit, tells
+  // when it is gone (a zombie nobody reaps would still answer kill(pid, 0)).
+  for (int i = 0; i < 200 && fs::exists(pidfile); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_FALSE(fs::exists(pidfile)) << "still running";
+  std::ifstream log(logfile);
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("daemon.stopped"), std::string::npos) << text;
+}
+
 TEST(DaemonInbox, AnUnreadableFileIsQuarantined) {
   if (geteuid() == 0) GTEST_SKIP() << "root reads any file; the permission check needs a user";
   Installation install("unreadable");
