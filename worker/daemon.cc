@@ -116,7 +116,10 @@ struct Seen {
 class Daemon {
  public:
   Daemon(const Config& config, const DaemonOptions& options)
-      : config_(config), options_(options), log_(options.json_log, options.log_file) {}
+      : config_(config),
+        options_(options),
+        live_(std::make_shared<const Config>(config)),
+        log_(options.json_log, options.log_file) {}
   int Run();
 
  private:
@@ -136,8 +139,18 @@ class Daemon {
   std::string Health(bool* ok);
   std::string MetricsText();
 
+  // Folders, store, HTTP address and worker count are fixed at start; the rest of the
+  // config (poll interval, leases, attempts, outbox, limits, rules) is reloaded on SIGHUP.
+  std::shared_ptr<const Config> Live() const {
+    std::lock_guard<std::mutex> lock(live_mu_);
+    return live_;
+  }
+  void ReloadConfig();
+
   const Config config_;
   const DaemonOptions options_;
+  mutable std::mutex live_mu_;
+  std::shared_ptr<const Config> live_;  // guarded by live_mu_
   Log log_;
   Metrics metrics_;
   std::unique_ptr<store::Store> store_;
@@ -200,7 +213,7 @@ Status Daemon::Prepare() {
   if (!store.ok()) return store.status();
   store_ = std::move(*store);
   pipeline_ = std::make_unique<Pipeline>(*store_, config_, log_, metrics_);
-  Status loaded = pipeline_->Reload();
+  Status loaded = pipeline_->Reload(config_);
   if (!loaded.ok()) return loaded;
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
@@ -364,9 +377,9 @@ void Daemon::Finish(const store::Job& job, const JobOutcome& outcome, double sec
       return;
     }
     case JobOutcome::Kind::kRetry: {
-      Result<bool> failed = store_->FailJob(job.id, outcome.reason, config_.max_attempts);
+      Result<bool> failed = store_->FailJob(job.id, outcome.reason, Live()->max_attempts);
       if (failed.ok() && *failed) {
-        Quarantine(job, "failed " + std::to_string(config_.max_attempts) +
+        Quarantine(job, "failed " + std::to_string(Live()->max_attempts) +
                             " times; last error: " + outcome.reason);
       } else {
         log_.Warn("job.retry", {{"job", std::to_string(job.id)}, {"file", job.name},
@@ -390,11 +403,11 @@ void Daemon::Worker(const std::string& kind, int index) {
   while (!GlobalDaemonSignals().stop) {
     ++busy_;
     Result<std::optional<store::Job>> job = store_->ClaimJob(
-        kind, owner, config_.lease_ms, kind == "payments" ? "letter" : "");
+        kind, owner, Live()->lease_ms, kind == "payments" ? "letter" : "");
     if (!job.ok() || !*job) {
       --busy_;
       std::this_thread::sleep_for(
-          std::chrono::milliseconds(std::max(10, config_.poll_interval_ms / 4)));
+          std::chrono::milliseconds(std::max(10, Live()->poll_interval_ms / 4)));
       continue;
     }
     const store::Job& j = **job;
@@ -402,7 +415,7 @@ void Daemon::Worker(const std::string& kind, int index) {
     log_.Info("job.started", {{"job", std::to_string(j.id)}, {"kind", kind}, {"file", j.name},
                               {"attempt", std::to_string(j.attempts)}});
     JobOutcome outcome;
-    if (j.attempts > config_.max_attempts) {
+    if (j.attempts > Live()->max_attempts) {
       outcome = {JobOutcome::Kind::kQuarantine,
                  "claimed " + std::to_string(j.attempts - 1) +
                      " times without finishing: the worker died each time",
@@ -419,12 +432,12 @@ void Daemon::Worker(const std::string& kind, int index) {
 }
 
 void Daemon::DeliverOutbox() {
-  if (!config_.outbox_file.empty()) {
+  if (!Live()->outbox_file.empty()) {
     Result<std::vector<store::EventRecord>> events = store_->UndeliveredEvents("file", "");
     if (events.ok() && !events->empty()) {
       // Written and flushed first, then marked: a crash in between writes the events again
       // (at least once; the receiver drops repeats by idempotency_key).
-      std::ofstream out(config_.outbox_file, std::ios::app);
+      std::ofstream out(Live()->outbox_file, std::ios::app);
       std::vector<std::string> written;
       for (const store::EventRecord& e : *events) {
         out << e.body_json << "\n";
@@ -432,16 +445,16 @@ void Daemon::DeliverOutbox() {
       }
       out.flush();
       if (!out) {
-        log_.Error("outbox.file_failed", {{"file", config_.outbox_file}});
+        log_.Error("outbox.file_failed", {{"file", Live()->outbox_file}});
       } else {
         Status marked = store_->MarkDelivered(written, "file");
         if (!marked.ok()) log_.Error("outbox.mark_failed", {{"error", marked.message()}});
         log_.Info("outbox.delivered", {{"channel", "file"}, {"events", std::to_string(written.size())},
-                                       {"file", config_.outbox_file}});
+                                       {"file", Live()->outbox_file}});
       }
     }
   }
-  if (config_.outbox_webhook.empty()) return;
+  if (Live()->outbox_webhook.empty()) return;
   const int64_t now = NowMs();
   Result<std::vector<store::EventRecord>> events =
       store_->UndeliveredEvents("webhook", store::FormatTimeMs(now));
@@ -449,9 +462,9 @@ void Daemon::DeliverOutbox() {
   for (const store::EventRecord& e : *events) {
     std::string error;
     try {
-      Poco::URI uri(config_.outbox_webhook);
+      Poco::URI uri(Live()->outbox_webhook);
       Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
-      session.setTimeout(Poco::Timespan(config_.webhook_timeout_ms * 1000LL));
+      session.setTimeout(Poco::Timespan(Live()->webhook_timeout_ms * 1000LL));
       Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST,
                                      uri.getPathAndQuery().empty() ? "/" : uri.getPathAndQuery(),
                                      Poco::Net::HTTPMessage::HTTP_1_1);
@@ -521,8 +534,8 @@ std::string Daemon::MetricsText() {
   if (auto events = store_->Events(); events.ok()) {
     int64_t pending = 0, failed = 0;
     for (const store::EventRecord& e : *events) {
-      const bool done = (config_.outbox_file.empty() || e.delivered_file) &&
-                        (config_.outbox_webhook.empty() || e.delivered_webhook);
+      const bool done = (Live()->outbox_file.empty() || e.delivered_file) &&
+                        (Live()->outbox_webhook.empty() || e.delivered_webhook);
       if (!done) ++pending;
       if (!done && !e.last_error.empty()) ++failed;
     }
@@ -565,6 +578,45 @@ bool Daemon::Idle() {
   return busy_ == 0;
 }
 
+void Daemon::ReloadConfig() {
+  Result<Config> read = LoadConfig(config_.file);
+  if (!read.ok()) {
+    log_.Error("config.reload_failed", {{"error", read.status().message()},
+                                        {"kept", "the config and rules in force stay"}});
+    return;
+  }
+  Config next = *read;
+  std::vector<std::string> fixed;
+  auto keep = [&](std::string* now, const std::string& then, const char* key) {
+    if (*now != then) fixed.push_back(key);
+    *now = then;
+  };
+  keep(&next.db, config_.db, "purr.db");
+  keep(&next.store_dir, config_.store_dir, "purr.store");
+  keep(&next.inbox_letters, config_.inbox_letters, "purr.inbox.letters");
+  keep(&next.inbox_payments, config_.inbox_payments, "purr.inbox.payments");
+  keep(&next.work, config_.work, "purr.work");
+  keep(&next.archive, config_.archive, "purr.archive");
+  keep(&next.quarantine, config_.quarantine, "purr.quarantine");
+  keep(&next.http_address, config_.http_address, "purr.http.address");
+  if (next.workers != config_.workers) fixed.push_back("purr.workers");
+  next.workers = config_.workers;
+  for (const std::string& key : fixed) {
+    log_.Warn("config.needs_restart", {{"key", key}, {"kept", "the value at start"}});
+  }
+  Status reloaded = pipeline_->Reload(next);
+  if (!reloaded.ok()) {
+    log_.Error("rules.reload_failed", {{"error", reloaded.message()},
+                                       {"kept", "the config and rules in force stay"}});
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(live_mu_);
+    live_ = std::make_shared<const Config>(std::move(next));
+  }
+  log_.Info("config.reloaded", {{"file", config_.file}});
+}
+
 int Daemon::Run() {
   Status prepared = Prepare();
   if (!prepared.ok()) {
@@ -589,15 +641,7 @@ int Daemon::Run() {
   int idle_rounds = 0;
   std::string last_tick_day;
   while (!signals.stop) {
-    if (signals.reload.exchange(false)) {
-      Status reloaded = pipeline_->Reload();
-      if (reloaded.ok()) {
-        log_.Info("rules.reloaded");
-      } else {
-        log_.Error("rules.reload_failed", {{"error", reloaded.message()},
-                                           {"kept", "the rules in force stay"}});
-      }
-    }
+    if (signals.reload.exchange(false)) ReloadConfig();
     const int waiting = PollInbox("letter", config_.inbox_letters) +
                         PollInbox("payments", config_.inbox_payments);
     const std::string today = store::FormatTimeMs(NowMs()).substr(0, 10);
@@ -609,7 +653,7 @@ int Daemon::Run() {
       // Two quiet rounds in a row: nothing was claimed in between.
       if (idle_rounds >= 2) break;
     }
-    for (int slept = 0; slept < config_.poll_interval_ms && !signals.stop; slept += 10) {
+    for (int slept = 0; slept < Live()->poll_interval_ms && !signals.stop; slept += 10) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }

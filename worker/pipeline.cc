@@ -231,17 +231,17 @@ std::string Sha256Hex(const std::string& bytes) {
 
 Pipeline::Pipeline(store::Store& store, const Config& config, Log& log, Metrics& metrics)
     : store_(store),
-      config_(config),
       log_(log),
       metrics_(metrics),
+      config_(std::make_shared<const Config>(config)),
       match_(std::make_unique<MatchCache>()) {}
 
 Pipeline::~Pipeline() = default;
 
-Status Pipeline::Reload() {
-  Result<ClassifierSetup> setup = LoadClassifierSetup(config_.rules, config_.model);
+Status Pipeline::Reload(const Config& config) {
+  Result<ClassifierSetup> setup = LoadClassifierSetup(config.rules, config.model);
   if (!setup.ok()) return setup.status();
-  const std::string rules_dir = config_.rules.empty() ? DefaultDataPath("rules") : config_.rules;
+  const std::string rules_dir = config.rules.empty() ? DefaultDataPath("rules") : config.rules;
   const std::string decisions_path = rules_dir + "/decisions/decisions.yaml";
   Result<std::string> yaml = ReadWholeFile(decisions_path, 1 << 20);
   if (!yaml.ok()) return yaml.status().WithContext(decisions_path);
@@ -253,7 +253,13 @@ Status Pipeline::Reload() {
   rules->decisions.version = "decisions-" + Sha256Hex(*yaml).substr(0, 12);
   std::lock_guard<std::mutex> lock(mu_);
   rules_ = std::move(rules);
+  config_ = std::make_shared<const Config>(config);
   return Status::Ok();
+}
+
+std::shared_ptr<const Config> Pipeline::CurrentConfig() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return config_;
 }
 
 std::shared_ptr<const Pipeline::Rules> Pipeline::CurrentRules() const {
@@ -262,10 +268,11 @@ std::shared_ptr<const Pipeline::Rules> Pipeline::CurrentRules() const {
 }
 
 LetterReaderOptions Pipeline::ReaderOptions() const {
+  std::shared_ptr<const Config> config = CurrentConfig();
   LetterReaderOptions options;
-  options.max_text_bytes = config_.max_letter_bytes;
-  options.ocr_limits.max_file_bytes = config_.max_letter_bytes;
-  options.engine.page_deadline_ms = config_.page_deadline_s * 1000;
+  options.max_text_bytes = config->max_letter_bytes;
+  options.ocr_limits.max_file_bytes = config->max_letter_bytes;
+  options.engine.page_deadline_ms = config->page_deadline_s * 1000;
   return options;
 }
 
@@ -305,7 +312,8 @@ std::shared_ptr<const Pipeline::LedgerCache> Pipeline::CurrentLinks(store::Txn& 
 JobOutcome Pipeline::ProcessLetter(const store::Job& job, LetterReader& reader) {
   JobOutcome outcome;
   std::shared_ptr<const Rules> rules = CurrentRules();
-  Result<std::string> bytes = ReadWholeFile(job.work_path, config_.max_letter_bytes);
+  std::shared_ptr<const Config> config = CurrentConfig();
+  Result<std::string> bytes = ReadWholeFile(job.work_path, config->max_letter_bytes);
   if (!bytes.ok()) {
     const bool permanent = bytes.status().code() != Status::Code::kIoError ||
                            bytes.status().message().find("ermission") != std::string::npos;
@@ -340,13 +348,13 @@ JobOutcome Pipeline::ProcessLetter(const store::Job& job, LetterReader& reader) 
     return {JobOutcome::Kind::kQuarantine, message, ""};
   }
   metrics_.Add("purr_pages_ocr_total", {}, letter->ocr_pages);
-  Result<std::string> kept = KeepOriginal(config_.store_dir, sha, *bytes, job.name);
+  Result<std::string> kept = KeepOriginal(config->store_dir, sha, *bytes, job.name);
   if (!kept.ok()) return {JobOutcome::Kind::kRetry, kept.status().message(), ""};
 
   const std::string received_date = job.received.substr(0, 10);
   classify::ClassifyOptions options;
   options.received = classify::Date::Parse(received_date).value_or(classify::Date{});
-  options.case_jurisdiction = classify::ParseJurisdiction(config_.jurisdiction);
+  options.case_jurisdiction = classify::ParseJurisdiction(config->jurisdiction);
   classify::Classification c = rules->classifier->Classify(letter->text, options);
   extract::ExtractOptions extract_options;
   extract_options.language = classify::LanguageCode(c.language.language);
@@ -444,7 +452,8 @@ JobOutcome Pipeline::ProcessLetter(const store::Job& job, LetterReader& reader) 
 
 JobOutcome Pipeline::ProcessPayments(const store::Job& job) {
   std::shared_ptr<const Rules> rules = CurrentRules();
-  Result<std::string> bytes = ReadWholeFile(job.work_path, config_.max_payment_bytes);
+  std::shared_ptr<const Config> config = CurrentConfig();
+  Result<std::string> bytes = ReadWholeFile(job.work_path, config->max_payment_bytes);
   if (!bytes.ok()) {
     const bool permanent = bytes.status().code() != Status::Code::kIoError ||
                            bytes.status().message().find("ermission") != std::string::npos;

@@ -41,10 +41,11 @@ class Pipeline {
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  // Loads the classification rules, the model and the decision rules (rules/decisions/
-  // decisions.yaml). On failure the rules in force stay (none at first: the daemon then
-  // refuses to start).
-  Status Reload();
+  // Takes `config` (rules and model paths, limits, jurisdiction) and loads the
+  // classification rules, the model and the decision rules (rules/decisions/decisions.yaml).
+  // On failure the config and rules in force stay (none at first: the daemon then refuses
+  // to start). REQUIRES: folders and store as in the config given to the constructor.
+  Status Reload(const Config& config);
 
   LetterReaderOptions ReaderOptions() const;
   JobOutcome ProcessLetter(const store::Job& job, LetterReader& reader);
@@ -56,14 +57,15 @@ class Pipeline {
   struct Rules;
   struct LedgerCache;
   std::shared_ptr<const Rules> CurrentRules() const;
+  std::shared_ptr<const Config> CurrentConfig() const;
   std::shared_ptr<const LedgerCache> CurrentLinks(store::Txn& txn);
 
   store::Store& store_;
-  const Config config_;
   Log& log_;
   Metrics& metrics_;
   mutable std::mutex mu_;
   std::shared_ptr<const Rules> rules_;         // guarded by mu_
+  std::shared_ptr<const Config> config_;       // guarded by mu_
   std::shared_ptr<const LedgerCache> links_;   // guarded by mu_
   struct MatchCache;
   std::unique_ptr<MatchCache> match_;          // ProcessPayments' thread only

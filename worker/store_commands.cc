@@ -117,8 +117,8 @@ int RunRunCommand(const CommandArgs& args) {
       "the ledger, puts cases on hold, creates follow-ups, writes reactivation events to the "
       "outbox and delivers them; archives what it processed and quarantines what it cannot "
       "(with a .reason file). Serves /health and /metrics on purr.http.address. "
-      "SIGTERM/SIGINT stop after the jobs in flight; SIGHUP reloads the rules (a broken rule "
-      "file keeps the old rules). --until-idle processes everything there is, delivers the "
+      "SIGTERM/SIGINT stop after the jobs in flight; SIGHUP reloads the config and the rules "
+      "(a broken file keeps the config and rules in force). --until-idle processes everything there is, delivers the "
       "outbox once and exits 0. Runs in the foreground (what systemd wants) unless --daemon "
       "is given. Exit status: 0 after a clean stop, 1 when the worker could not start.");
   cl.Value("config", "FILE", "purr.conf (see the annotated purr.conf in the repository)");

@@ -684,6 +684,35 @@ TEST(DaemonSignals, SighupWithABrokenRuleFileKeepsTheOldRules) {
   EXPECT_EQ(install.Json("letters").size(), 1u);
 }
 
+TEST(DaemonSignals, SighupReloadsTheConfigButNotWhatNeedsARestart) {
+  Installation install("reconfig");
+  ASSERT_EQ(install.Purr("invoices", {"import", kDemo + "/ledger.csv"}).exit_code, 0);
+  Poco::Pipe err;
+  std::vector<std::string> args = {"run", "--config", install.config()};
+  Poco::ProcessHandle daemon = Poco::Process::launch(PURR_BINARY, args, nullptr, nullptr, &err);
+  std::string log;
+  std::thread drain([&] {
+    Poco::PipeInputStream in(err);
+    Poco::StreamCopier::copyToString(in, log);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  // Later keys win in a properties file: the outbox moves, the worker count cannot change.
+  std::ofstream(install.config(), std::ios::app) << "purr.outbox.file = moved.jsonl\npurr.workers = 5\n";
+  ::kill(daemon.id(), SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  install.DropPayments(kDemo + "/inbox/payments/01_camt054_nordea_20261201.xml");
+  for (int i = 0; i < 100 && !fs::exists(install.path("moved.jsonl")); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  Poco::Process::requestTermination(daemon.id());
+  EXPECT_EQ(daemon.wait(), 0);
+  drain.join();
+  EXPECT_NE(log.find("config.reloaded"), std::string::npos) << log;
+  EXPECT_NE(log.find("config.needs_restart key=purr.workers"), std::string::npos) << log;
+  EXPECT_TRUE(fs::exists(install.path("moved.jsonl")));
+  EXPECT_FALSE(fs::exists(install.path("events.jsonl")));
+}
+
 // ---- Crash safety -----------------------------------------------------------------------------
 
 // Letters (text, e-mail, scans) and payment files, processed while the daemon is killed with
