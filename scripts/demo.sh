@@ -5,7 +5,8 @@
 #      (fixtures/demo/ledger.csv) is imported;
 #   2. the bundled letters (scans, e-mails, text) and bank files (camt.054, CSV, BgMax, a file
 #      whose control totals disagree, a re-delivered file) are dropped into the inboxes;
-#   3. `purr run --until-idle` processes everything and delivers the outbox once;
+#   3. `purr run --until-idle` processes everything and delivers the outbox once; then a
+#      second delivery (fixtures/demo/inbox2) is processed by a second run on the same store;
 #   4. a report: letters by class and legal category, payments automatic and followed up,
 #      customers reactivated, follow-ups with reasons and deadlines, the outbox events,
 #      what was quarantined and why.
@@ -38,6 +39,15 @@ start=$(date +%s.%N)
 "$purr" run --config "$conf" --until-idle 2> "$demo/purr.log"
 end=$(date +%s.%N)
 echo "demo: the daemon went idle and stopped after $(python3 -c "print(f'{$end - $start:.1f}')") s"
+
+# The next delivery, on the same store: a proof of payment whose payment was booked in the
+# first run, one that was scanned weeks late (its grace has run out), and a bank file with a
+# payment recorded before, a broken record, and the payment the rejected file failed to bring.
+cp fixtures/demo/inbox2/letters/* "$demo/inbox/letters/"
+touch -d "2026-11-10 09:00" "$demo/inbox/letters/nb_berg_betalt_november.txt"
+cp fixtures/demo/inbox2/payments/* "$demo/inbox/payments/"
+echo "demo: the next delivery: $(ls fixtures/demo/inbox2/letters | wc -l) letters, $(ls fixtures/demo/inbox2/payments | wc -l) payment file; purr run --until-idle again"
+"$purr" run --config "$conf" --until-idle 2>> "$demo/purr.log"
 
 for what in letters allocations cases followups events; do
   "$purr" "$what" --config "$conf" --json > "$demo/$what.jsonl"

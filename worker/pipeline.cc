@@ -536,6 +536,8 @@ JobOutcome Pipeline::ProcessPayments(const store::Job& job) {
       f.reasons.push_back(job.name + ", " + d.position + ": " + d.message +
                           " (record skipped, nothing applied)");
       txn.AddFollowUp(f, 0, "");
+      txn.Audit("purr/worker", file_subject,
+                {"follow_up", f.rule_id, f.reasons.front(), std::nullopt});
       ++follow_ups;
     }
     bool changed = false;

@@ -23,6 +23,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -140,8 +142,20 @@ class DemoInbox : public ::testing::Test {
       install_->DropPayments(entry.path().string());
     }
     run_ = new PurrRun(install_->RunUntilIdle());
+    // The next delivery, as scripts/demo.sh makes it.
+    for (const auto& entry : fs::directory_iterator(kDemo + "/inbox2/letters")) {
+      install_->DropLetter(entry.path().string());
+    }
+    const fs::path late = install_->path("inbox/letters/nb_berg_betalt_november.txt");
+    struct timespec times[2] = {{1794301200, 0}, {1794301200, 0}};  // 2026-11-10T09:00Z
+    ::utimensat(AT_FDCWD, late.c_str(), times, 0);
+    for (const auto& entry : fs::directory_iterator(kDemo + "/inbox2/payments")) {
+      install_->DropPayments(entry.path().string());
+    }
+    second_ = new PurrRun(install_->RunUntilIdle());
   }
   static void TearDownTestSuite() {
+    delete second_;
     delete run_;
     delete install_;
   }
@@ -152,21 +166,24 @@ class DemoInbox : public ::testing::Test {
     return nullptr;
   }
   static Installation* install_;
-  static PurrRun* run_;
+  static PurrRun* run_;     // the first delivery (fixtures/demo/inbox)
+  static PurrRun* second_;  // the next one (fixtures/demo/inbox2) on the same store
 };
 Installation* DemoInbox::install_ = nullptr;
 PurrRun* DemoInbox::run_ = nullptr;
+PurrRun* DemoInbox::second_ = nullptr;
 
 TEST_F(DemoInbox, RunsUntilIdleAndExitsZero) {
   EXPECT_EQ(run_->exit_code, 0) << run_->err;
+  EXPECT_EQ(second_->exit_code, 0) << second_->err;
   EXPECT_NE(run_->err.find("daemon.stopped"), std::string::npos);
   EXPECT_EQ(CountFiles(install_->path("inbox")), 0u);
   EXPECT_EQ(CountFiles(install_->path("work")), 0u);
 }
 
 TEST_F(DemoInbox, EveryInputIsArchivedOrQuarantinedExactlyOnce) {
-  const size_t letters = CountFiles(kDemo + "/inbox/letters");
-  const size_t payments = CountFiles(kDemo + "/inbox/payments");
+  const size_t letters = CountFiles(kDemo + "/inbox/letters") + CountFiles(kDemo + "/inbox2/letters");
+  const size_t payments = CountFiles(kDemo + "/inbox/payments") + CountFiles(kDemo + "/inbox2/payments");
   EXPECT_EQ(CountFiles(install_->path("archive")) + CountFiles(install_->path("quarantine")),
             letters + payments);
 }
@@ -191,7 +208,8 @@ TEST_F(DemoInbox, TheHeldCustomerIsNotReactivatedButTheOthersAre) {
         << "two events for one customer";
   }
   EXPECT_EQ(reactivated.count("K-2002"), 0u);
-  for (const char* customer : {"K-2001", "K-2003", "K-3001", "K-4003"}) {
+  // K-2015's payment came in the rejected file first, then in the next delivery.
+  for (const char* customer : {"K-2001", "K-2003", "K-3001", "K-4003", "K-2015"}) {
     EXPECT_EQ(reactivated.count(customer), 1u) << customer;
   }
   // The outbox file got every event.
@@ -243,6 +261,35 @@ TEST_F(DemoInbox, ProofOfPaymentIsLinkedToItsPaymentOrWaits) {
   Object::Ptr waiting = Letter("en_oconnor_paid.eml");
   ASSERT_TRUE(waiting);
   EXPECT_EQ(waiting->getValue<std::string>("status"), "waiting_payment");
+}
+
+TEST_F(DemoInbox, AProofWhosePaymentWasBookedTheDayBeforeNeedsNobody) {
+  Object::Ptr l = Letter("nb_solheim_kvittering.txt");
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->getValue<std::string>("case"), "S310372-3");
+  EXPECT_EQ(l->getValue<std::string>("status"), "linked");
+  EXPECT_FALSE(l->isNull("proof_payment_id"));
+}
+
+TEST_F(DemoInbox, AProofScannedAfterItsGraceBecomesAFollowUp) {
+  Object::Ptr l = Letter("nb_berg_betalt_november.txt");
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->getValue<std::string>("status"), "follow_up");
+  bool found = false;
+  for (const Object::Ptr& f : install_->Json("followups")) {
+    found |= f->getValue<std::string>("rule") == "case.proof-grace-expired";
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(DemoInbox, ABadRecordAndAPaymentRecordedBeforeInTheNextFile) {
+  bool bad_record = false;
+  for (const Object::Ptr& f : install_->Json("followups")) {
+    bad_record |= f->getValue<std::string>("rule") == "payment.bad-record";
+  }
+  EXPECT_TRUE(bad_record);
+  PurrRun audit = install_->Purr("audit", {"--json"});
+  EXPECT_NE(audit.out.find("\"rule\":\"payment.duplicate\""), std::string::npos);
 }
 
 TEST_F(DemoInbox, TheSameContentTwiceIsOneLetter) {
@@ -299,9 +346,14 @@ TEST_F(DemoInbox, EveryDecisionIsAudited) {
   ASSERT_EQ(audit.exit_code, 0);
   std::set<std::string> rules;
   for (const Object::Ptr& a : JsonLines(audit.out)) rules.insert(a->getValue<std::string>("rule"));
-  for (const char* rule : {"case.halt-letter", "case.statutory-deadline", "case.reactivate",
-                           "payment.auto", "payment.follow-up", "case.letter-linked",
-                           "ledger.import"}) {
+  // Every rule of rules/decisions/decisions.yaml fires in the demo.
+  for (const char* rule :
+       {"case.halt-letter", "case.statutory-deadline", "case.needs-human",
+        "case.letter-ambiguous-link",
+        "case.request-needs-decision", "case.letter-unlinked", "case.letter-linked",
+        "case.proof-payment-booked", "case.proof-awaits-payment", "case.proof-payment-arrived",
+        "case.proof-grace-expired", "payment.auto", "payment.follow-up", "payment.duplicate",
+        "payment.bad-record", "case.reactivate", "case.reactivation-held", "ledger.import"}) {
     EXPECT_EQ(rules.count(rule), 1u) << rule;
   }
 }
