@@ -36,6 +36,8 @@ constexpr size_t kSampleLines[] = {2, 3};
 constexpr double kMinYield = 0.6;
 constexpr int kMinGlyphsForYieldCheck = 150;
 constexpr int kLowConfidence = 60;
+// A page read to fewer characters than this is read once more from its grey image.
+constexpr int kMinFallbackChars = 20;
 
 double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -282,6 +284,27 @@ struct Engine::Impl {
       if (CountChars(result->text) < kMinYield * prepared.ink_glyphs) {
         result->warnings.push_back("text may be missing: the page has more ink than text read");
       }
+    }
+    if (finished && CountChars(result->text) < kMinFallbackChars) {
+      // Nearly nothing read: faint or broken strokes (a worn typewriter ribbon) can vanish
+      // in purr's binarisation while Tesseract's own thresholding of the grey page keeps
+      // them. Reading the grey page costs a second recognition only on such pages.
+      start = Clock::now();
+      api->SetPageSegMode(tesseract::PSM_AUTO);
+      api->SetImage(prepared.grey.get());
+      api->SetSourceResolution(prepared.dpi);
+      finished = Run(api, deadline);
+      std::string grey_text = TakeText(api->GetUTF8Text());
+      const int grey_chars = CountChars(grey_text);
+      if (grey_chars > CountChars(result->text)) {
+        result->warnings.push_back("binarised page gave " +
+                                   std::to_string(CountChars(result->text)) +
+                                   " characters; read the grey page instead (" +
+                                   std::to_string(grey_chars) + " characters)");
+        result->text = std::move(grey_text);
+        result->confidence = std::max(0, api->MeanTextConf());
+      }
+      result->stages.push_back({"grey_retry", MsSince(start)});
     }
     if (!finished) {
       result->status = Status::TimedOut("recognition passed the deadline of " +

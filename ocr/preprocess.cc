@@ -137,6 +137,17 @@ Result<PreparedPage> Preprocess(PixPtr page, int file_dpi, const PreprocessOptio
   clock.Lap("grey");
 
   out.dpi = file_dpi > 0 ? file_dpi : kTargetDpi;
+  // A stated resolution that makes the page far larger or smaller than a letter is wrong
+  // (a 72 dpi header on a 240 dpi scan would mean a page 28 inches wide): take the
+  // resolution at which the short side is A4's 8.27 inches instead.
+  {
+    const int short_px = std::min(pixGetWidth(grey.get()), pixGetHeight(grey.get()));
+    const double short_in = static_cast<double>(short_px) / out.dpi;
+    if (short_in > 14.0 || short_in < 3.0) {
+      const int estimated = static_cast<int>(short_px / 8.27 + 0.5);
+      if (estimated >= 100 && estimated <= 1200) out.dpi = estimated;
+    }
+  }
   if (out.dpi < options.min_dpi || out.dpi > options.max_dpi) {
     const float factor = static_cast<float>(kTargetDpi) / static_cast<float>(out.dpi);
     grey.reset(pixScale(grey.get(), factor, factor));

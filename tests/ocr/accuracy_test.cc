@@ -128,7 +128,9 @@ TEST(ConformanceAccuracyTest, EverySharedPageWithinOnePercent) {
     EXPECT_LE(cer, 0.01) << scan;
     ++pages;
   }
-  EXPECT_EQ(pages, 12);
+  // 12 pages at first; the real-mail kinds (archive, border, typewriter, nodpi, photo) were
+  // added to the shared corpus on 2026-12-03.
+  EXPECT_GE(pages, 12);
 }
 
 TEST(MultipageAccuracyTest, LongLettersAsTiffAndPdf) {
