@@ -221,6 +221,23 @@ void AuditAll(store::Txn& txn, const std::string& subject,
   for (const cases::AuditNote& note : notes) txn.Audit("purr/worker", subject, note);
 }
 
+// Reads a claimed file. When it cannot be used, *unreadable says what to do: quarantine a
+// file that is empty, too large or not readable by us (permissions), retry any other I/O
+// error (a passing one may clear).
+Result<std::string> ReadJobFile(const store::Job& job, int64_t max_bytes,
+                                std::optional<JobOutcome>* unreadable) {
+  Result<std::string> bytes = ReadWholeFile(job.work_path, max_bytes);
+  if (!bytes.ok()) {
+    const bool permanent = bytes.status().code() != Status::Code::kIoError ||
+                           bytes.status().message().find("ermission") != std::string::npos;
+    *unreadable = JobOutcome{permanent ? JobOutcome::Kind::kQuarantine : JobOutcome::Kind::kRetry,
+                             job.name + ": " + bytes.status().message(), ""};
+  } else if (bytes->empty()) {
+    *unreadable = JobOutcome{JobOutcome::Kind::kQuarantine, job.name + ": empty file", ""};
+  }
+  return bytes;
+}
+
 }  // namespace
 
 std::string Sha256Hex(const std::string& bytes) {
@@ -313,14 +330,9 @@ JobOutcome Pipeline::ProcessLetter(const store::Job& job, LetterReader& reader) 
   JobOutcome outcome;
   std::shared_ptr<const Rules> rules = CurrentRules();
   std::shared_ptr<const Config> config = CurrentConfig();
-  Result<std::string> bytes = ReadWholeFile(job.work_path, config->max_letter_bytes);
-  if (!bytes.ok()) {
-    const bool permanent = bytes.status().code() != Status::Code::kIoError ||
-                           bytes.status().message().find("ermission") != std::string::npos;
-    return {permanent ? JobOutcome::Kind::kQuarantine : JobOutcome::Kind::kRetry,
-            job.name + ": " + bytes.status().message(), ""};
-  }
-  if (bytes->empty()) return {JobOutcome::Kind::kQuarantine, job.name + ": empty file", ""};
+  std::optional<JobOutcome> unreadable;
+  Result<std::string> bytes = ReadJobFile(job, config->max_letter_bytes, &unreadable);
+  if (unreadable) return *unreadable;
   const std::string sha = Sha256Hex(*bytes);
 
   std::optional<int64_t> earlier;
@@ -453,14 +465,9 @@ JobOutcome Pipeline::ProcessLetter(const store::Job& job, LetterReader& reader) 
 JobOutcome Pipeline::ProcessPayments(const store::Job& job) {
   std::shared_ptr<const Rules> rules = CurrentRules();
   std::shared_ptr<const Config> config = CurrentConfig();
-  Result<std::string> bytes = ReadWholeFile(job.work_path, config->max_payment_bytes);
-  if (!bytes.ok()) {
-    const bool permanent = bytes.status().code() != Status::Code::kIoError ||
-                           bytes.status().message().find("ermission") != std::string::npos;
-    return {permanent ? JobOutcome::Kind::kQuarantine : JobOutcome::Kind::kRetry,
-            job.name + ": " + bytes.status().message(), ""};
-  }
-  if (bytes->empty()) return {JobOutcome::Kind::kQuarantine, job.name + ": empty file", ""};
+  std::optional<JobOutcome> unreadable;
+  Result<std::string> bytes = ReadJobFile(job, config->max_payment_bytes, &unreadable);
+  if (unreadable) return *unreadable;
   const auto t0 = std::chrono::steady_clock::now();
   auto ms_since = [](std::chrono::steady_clock::time_point t) {
     return std::to_string(static_cast<int64_t>(
