@@ -13,6 +13,7 @@
 
 #include "ocr/language.h"
 #include "ocr/ocr.h"
+#include "ocr/page_image.h"
 #include "ocr/page_source.h"
 #include "ocr/preprocess.h"
 
@@ -238,6 +239,26 @@ struct Engine::Impl {
     } while (it->Next(tesseract::RIL_WORD));
   }
 
+  // Fills result->page_png from the page Tesseract read, whose size result->width and height
+  // give: the grey image, which has the binary image's geometry by construction (checked, so
+  // that a change to preprocessing cannot shift the boxes); otherwise the binary image.
+  void AddPageImage(const PreparedPage& prepared, PageResult* result) {
+    const auto start = Clock::now();
+    Pix* grey = prepared.grey.get();
+    const bool same_frame = grey != nullptr && pixGetWidth(grey) == result->width &&
+                            pixGetHeight(grey) == result->height;
+    Result<PageImage> image =
+        same_frame ? EncodePageImage(grey, options.page_image_max_width, prepared.paper)
+                   : EncodePageImage(prepared.binary.get(), options.page_image_max_width, 255);
+    if (image.ok()) {
+      result->page_png = std::move(image->png);
+      result->page_image_scale = image->scale;
+    } else {
+      result->warnings.push_back("no page image: " + image.status().message());
+    }
+    result->stages.push_back({"page_image", MsSince(start)});
+  }
+
   void Recognize(const PreparedPage& prepared, Deadline* deadline, PageResult* result) {
     auto start = Clock::now();
     const std::string languages = ChooseLanguages(prepared, deadline, result);
@@ -407,6 +428,7 @@ PageResult Engine::RecognizePage(const Document& doc, int page) {
     impl_->Recognize(*prepared, &deadline, &result);
     if (!result.status.ok()) result.status = result.status.WithContext(where);
   }
+  if (impl_->options.page_image_max_width > 0) impl_->AddPageImage(*prepared, &result);
   result.ms = MsSince(start);
   return result;
 }

@@ -11,6 +11,8 @@ namespace purr::ocr {
 namespace {
 
 constexpr int kTargetDpi = 300;
+// Where pixBackgroundNormSimple puts the background (Leptonica's DEFAULT_BG_VAL).
+constexpr int kNormalizedPaper = 200;
 // Leptonica's own thresholds for trusting a skew measurement.
 constexpr float kMinSkewConfidence = 3.0f;
 constexpr float kMinSkewDegrees = 0.1f;
@@ -158,7 +160,11 @@ Result<PreparedPage> Preprocess(PixPtr page, int file_dpi, const PreprocessOptio
   clock.Lap("scale");
 
   PixPtr normalized(pixBackgroundNormSimple(grey.get(), nullptr, nullptr));
-  if (!normalized) normalized = std::move(grey);
+  out.paper = kNormalizedPaper;
+  if (!normalized) {
+    normalized = std::move(grey);
+    out.paper = 255;
+  }
   grey.reset();
   PixPtr binary = Binarize(normalized.get());
   if (!binary) return Status::InvalidInput("image cannot be binarised");

@@ -25,6 +25,9 @@ struct PreprocessOptions {
 
 struct PreparedPage {
   PixPtr grey;    // 8 bpp, upright, deskewed, background normalised, at `dpi`
+  // Grey level of blank paper in `grey`: Leptonica's background normalisation brings it to
+  // 200; 255 when normalisation failed and `grey` is the scan's own grey (paper unknown).
+  int paper = 200;
   PixPtr binary;  // 1 bpp, same geometry, speckles removed
   int dpi = 300;
   int rotation = 0;  // clockwise rotation of the scan that was undone
