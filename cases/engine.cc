@@ -367,4 +367,37 @@ ReactivationDecision DecideReactivation(const DecisionRules& rules,
   return d;
 }
 
+ReactivationDecision DecideHoldLifted(const DecisionRules& rules, const HoldLiftFacts& facts) {
+  ReactivationDecision d;
+  if (!facts.held_cases.empty()) {
+    d.audit.push_back({"no_reactivation", std::string(kRuleReactivateHeld),
+                       "a hold was lifted, but " + Join(facts.held_cases, ", ") +
+                           " is still on hold",
+                       std::nullopt});
+    return d;
+  }
+  if (!facts.reactivation_waiting || facts.blocking.empty()) return d;
+  std::vector<std::string> open, settled;
+  for (const BlockingInvoice& b : facts.blocking) {
+    (b.open_after_minor > rules.settle_tolerance_minor ? open : settled).push_back(b.invoice);
+  }
+  if (!open.empty()) {
+    d.audit.push_back({"no_reactivation", std::string(kRuleReactivate),
+                       "the last hold was lifted, but " + Join(open, ", ") + " is open again",
+                       std::nullopt});
+    return d;
+  }
+  Reactivation r;
+  r.customer = facts.customer;
+  r.case_id = facts.blocking.back().case_id;
+  r.invoices = settled;
+  r.idempotency_key = "reactivate:" + facts.customer + ":" + facts.lift_id;
+  d.audit.push_back({"reactivate", std::string(kRuleReactivate),
+                     "the last hold was lifted and every blocking invoice (" +
+                         Join(settled, ", ") + ") is settled",
+                     std::nullopt});
+  d.reactivation = std::move(r);
+  return d;
+}
+
 }  // namespace purr::cases

@@ -213,6 +213,17 @@ struct ReactivationDecision {
 ReactivationDecision DecideReactivation(const DecisionRules& rules,
                                         const ReactivationFacts& facts);
 
+// A clerk lifted a hold. When it was the customer's last and a reactivation waited for it
+// (every blocking invoice settled while a case was on hold), the customer is reactivated now.
+struct HoldLiftFacts {
+  std::string customer;
+  std::string lift_id;                    // names the lift in the idempotency key
+  std::vector<BlockingInvoice> blocking;  // every blocking invoice, open amounts as now
+  std::vector<std::string> held_cases;    // the customer's cases still on hold
+  bool reactivation_waiting = false;      // an open case.reactivation-held follow-up
+};
+ReactivationDecision DecideHoldLifted(const DecisionRules& rules, const HoldLiftFacts& facts);
+
 }  // namespace purr::cases
 
 #endif  // PURR_CASES_ENGINE_H_

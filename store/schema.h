@@ -9,7 +9,7 @@
 
 namespace purr::store::internal {
 
-inline constexpr std::array<const char*, 1> kMigrations = {
+inline constexpr std::array<const char*, 2> kMigrations = {
     // 1: the worker's store.
     R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -192,6 +192,78 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
+    // 2: the review queue: clerks, sessions, sign-in throttling, follow-up work, corrections,
+    // audit entries with the state before and after a clerk's action.
+    R"sql(
+INSERT INTO meta(key, value) VALUES ('follow_ups_generation', '0');
+
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('clerk', 'admin')),
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user TEXT NOT NULL REFERENCES users(name),
+  csrf_token TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user);
+CREATE TABLE sign_in_throttle (
+  name TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  locked_until_ms INTEGER NOT NULL
+);
+
+ALTER TABLE follow_ups ADD COLUMN assignee TEXT NOT NULL DEFAULT '';
+ALTER TABLE follow_ups ADD COLUMN resolved_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE follow_ups ADD COLUMN resolved_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE follow_ups ADD COLUMN comment TEXT NOT NULL DEFAULT '';
+ALTER TABLE follow_ups ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+-- Copied from the letter so the queue filters without a join; kept in step by the store.
+ALTER TABLE follow_ups ADD COLUMN classes TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE follow_ups ADD COLUMN legal TEXT NOT NULL DEFAULT '';
+ALTER TABLE follow_ups ADD COLUMN language TEXT NOT NULL DEFAULT '';
+-- The deadline as a sort key: no deadline sorts last.
+ALTER TABLE follow_ups ADD COLUMN due TEXT NOT NULL DEFAULT '9999-12-31';
+UPDATE follow_ups SET due = CASE WHEN deadline = '' THEN '9999-12-31' ELSE deadline END;
+UPDATE follow_ups SET classes = l.classes, legal = l.legal, language = l.language
+  FROM letters l WHERE l.id = follow_ups.letter_id;
+DROP INDEX follow_ups_open;
+CREATE INDEX follow_ups_queue ON follow_ups(status, due, priority, id);
+CREATE INDEX follow_ups_rule ON follow_ups(status, rule_id);
+CREATE INDEX follow_ups_letter ON follow_ups(letter_id);
+CREATE INDEX follow_ups_payment ON follow_ups(payment_id);
+
+ALTER TABLE letter_pages ADD COLUMN words TEXT NOT NULL DEFAULT '';
+ALTER TABLE letter_pages ADD COLUMN image TEXT NOT NULL DEFAULT '';
+ALTER TABLE letter_pages ADD COLUMN width INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE letter_pages ADD COLUMN height INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE letter_pages ADD COLUMN image_scale REAL NOT NULL DEFAULT 0;
+
+ALTER TABLE payments ADD COLUMN disposition TEXT NOT NULL DEFAULT '';
+
+ALTER TABLE holds ADD COLUMN released_by TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE corrections (
+  id INTEGER PRIMARY KEY,
+  letter_id INTEGER NOT NULL REFERENCES letters(id),
+  classes_before TEXT NOT NULL,
+  classes_after TEXT NOT NULL,
+  user TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX corrections_letter ON corrections(letter_id);
+
+ALTER TABLE audit ADD COLUMN before TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN after TEXT NOT NULL DEFAULT '';
+CREATE INDEX audit_subject ON audit(subject, id);
 )sql",
 };
 

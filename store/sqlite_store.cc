@@ -2,7 +2,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -124,12 +126,30 @@ int64_t SystemNowMs() {
 std::string Col(SQLite::Statement& s, int i) { return s.getColumn(i).getString(); }
 int64_t ColInt(SQLite::Statement& s, int i) { return s.getColumn(i).getInt64(); }
 
+// One SQLite connection with its prepared statements (keyed by the SQL text's address:
+// every statement is a literal).
+struct Conn {
+  std::unique_ptr<SQLite::Database> db;
+  std::map<const char*, std::unique_ptr<SQLite::Statement>> statements;
+
+  SQLite::Statement& Sql(const char* sql) {
+    auto it = statements.find(sql);
+    if (it == statements.end()) {
+      it = statements.emplace(sql, std::make_unique<SQLite::Statement>(*db, sql)).first;
+    }
+    it->second->reset();
+    it->second->clearBindings();
+    return *it->second;
+  }
+};
+
 class SqliteStore;
 
 class SqliteTxn : public Txn {
  public:
   // Everything a transaction writes carries its start time.
-  SqliteTxn(SqliteStore& store, std::string now) : store_(store), now_(std::move(now)) {}
+  SqliteTxn(SqliteStore& store, Conn& conn, std::string now)
+      : store_(store), conn_(conn), now_(std::move(now)) {}
 
   std::optional<InvoiceRecord> GetInvoice(std::string_view invoice) override;
   void PutInvoice(const InvoiceRecord& invoice) override;
@@ -157,27 +177,74 @@ class SqliteTxn : public Txn {
   bool AddEvent(const EventRecord& event) override;
   void Audit(std::string_view actor, std::string_view subject,
              const cases::AuditNote& note) override;
+  void AuditChange(std::string_view actor, std::string_view subject,
+                   const cases::AuditNote& note, std::string_view before,
+                   std::string_view after) override;
   void FinishJob(int64_t job_id, std::string_view outcome) override;
+
+  std::optional<UserRecord> GetUser(std::string_view name) override;
+  void PutUser(const UserRecord& user) override;
+  std::vector<UserRecord> Users() override;
+  SignInThrottle GetThrottle(std::string_view name) override;
+  void PutThrottle(const SignInThrottle& throttle) override;
+  void InsertSession(const SessionRecord& session) override;
+  std::optional<SessionRecord> GetSession(std::string_view token_hash) override;
+  void TouchSession(std::string_view token_hash, int64_t last_seen_ms) override;
+  void DeleteSession(std::string_view token_hash) override;
+  void DeleteSessionsOf(std::string_view user) override;
+  void DeleteSessionsSeenBefore(int64_t ms) override;
+  FollowUpPage QueryFollowUps(const FollowUpQuery& query) override;
+  std::vector<ReasonCount> FollowUpCounts(const FollowUpQuery& query) override;
+  int64_t FollowUpGeneration() override;
+  std::optional<FollowUpRecord> GetFollowUp(int64_t id) override;
+  std::vector<FollowUpRecord> FollowUpsOf(int64_t letter_id,
+                                          std::string_view payment_id) override;
+  bool UpdateFollowUp(const FollowUpRecord& follow_up, int64_t expected_version) override;
+  std::optional<LetterRecord> GetLetter(int64_t id) override;
+  std::vector<LetterRecord> LettersOfCase(std::string_view case_id) override;
+  void SetLetterClasses(int64_t id, const std::vector<std::string>& classes) override;
+  void AddCorrection(const CorrectionRecord& correction) override;
+  std::vector<CorrectionRecord> Corrections() override;
+  std::optional<PaymentRecord> GetPayment(std::string_view payment_id) override;
+  std::vector<PaymentRecord> PaymentsOfCase(std::string_view case_id) override;
+  void SetPaymentDisposition(std::string_view payment_id, std::string_view disposition,
+                             int64_t unapplied_minor) override;
+  std::optional<CaseRecord> GetCase(std::string_view case_id) override;
+  std::vector<InvoiceRecord> InvoicesOfCase(std::string_view case_id) override;
+  std::vector<HoldRecord> HoldsOf(std::string_view case_id) override;
+  void ReleaseHold(int64_t hold_id, std::string_view released_by) override;
+  std::vector<CaseHit> SearchCases(std::string_view text, int limit) override;
+  std::vector<AuditRecord> AuditOf(const std::vector<std::string>& subjects, int64_t limit,
+                                   int64_t offset) override;
+  int64_t AuditCount() override;
 
   bool ledger_changed = false;
   bool ids_changed = false;
+  bool follow_ups_changed = false;
 
  private:
   std::unordered_set<std::string> customers_done_;
   std::unordered_set<std::string> cases_done_;
   SQLite::Statement& Sql(const char* sql);
+  // A statement whose text is built at run time (filters): prepared each time.
+  std::unique_ptr<SQLite::Statement> Dynamic(const std::string& sql);
   SqliteStore& store_;
+  Conn& conn_;
   const std::string now_;
 };
 
 class SqliteStore : public Store {
  public:
   SqliteStore(std::unique_ptr<SQLite::Database> db, StoreOptions options)
-      : db_(std::move(db)), options_(std::move(options)) {}
+      : options_(std::move(options)) {
+    writer_.db = std::move(db);
+    db_ = writer_.db.get();
+  }
 
   Status Migrate();
 
   Status Transact(const std::function<void(Txn&)>& fn) override;
+  Status Read(const std::function<void(Txn&)>& fn) override;
   Result<int64_t> EnqueueJob(std::string_view kind, std::string_view work_path,
                              std::string_view name, std::string_view received) override;
   Result<std::optional<Job>> ClaimJob(std::string_view kind, std::string_view owner,
@@ -208,15 +275,7 @@ class SqliteStore : public Store {
   std::string Now() const override { return FormatTimeMs(NowMs()); }
 
   int64_t NowMs() const { return options_.now_ms ? options_.now_ms() : SystemNowMs(); }
-  SQLite::Statement& Sql(const char* sql) {
-    auto it = statements_.find(sql);
-    if (it == statements_.end()) {
-      it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(*db_, sql)).first;
-    }
-    it->second->reset();
-    it->second->clearBindings();
-    return *it->second;
-  }
+  SQLite::Statement& Sql(const char* sql) { return writer_.Sql(sql); }
 
  private:
   // Runs fn under the mutex, turning SQLite's exceptions into a Status.
@@ -225,16 +284,28 @@ class SqliteStore : public Store {
   Status GuardedStatus(const char* what, const std::function<void()>& fn);
   InvoiceRecord ReadInvoice(SQLite::Statement& s);
 
+  // A reader connection for Read(), opened on first use; returned by Release.
+  Result<Conn*> AcquireReader();
+  void ReleaseReader(Conn* conn);
+
   std::mutex mu_;
-  std::unique_ptr<SQLite::Database> db_;  // guarded by mu_
-  std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;  // guarded by mu_
+  Conn writer_;                // guarded by mu_
+  SQLite::Database* db_;       // writer_.db; guarded by mu_
   StoreOptions options_;
+  std::mutex readers_mu_;
+  std::condition_variable reader_free_;
+  std::vector<std::unique_ptr<Conn>> readers_;  // guarded by readers_mu_
+  std::vector<Conn*> idle_readers_;             // guarded by readers_mu_
   int schema_version_ = 0;
 
   friend class SqliteTxn;
 };
 
-SQLite::Statement& SqliteTxn::Sql(const char* sql) { return store_.Sql(sql); }
+SQLite::Statement& SqliteTxn::Sql(const char* sql) { return conn_.Sql(sql); }
+
+std::unique_ptr<SQLite::Statement> SqliteTxn::Dynamic(const std::string& sql) {
+  return std::make_unique<SQLite::Statement>(*conn_.db, sql);
+}
 
 constexpr const char* kInvoiceColumns =
     "invoice, customer, case_id, reference, original_minor, open_minor, currency, due_date, "
@@ -329,7 +400,7 @@ std::vector<InvoiceRecord> SqliteTxn::InvoicesOfCustomer(std::string_view custom
 
 void SqliteTxn::ForEachInvoice(const std::function<void(InvoiceRecord&&)>& fn) {
   // Not a cached statement: fn may run other statements of this transaction.
-  SQLite::Statement s(*store_.db_, std::string("SELECT ") + kInvoiceColumns +
+  SQLite::Statement s(*conn_.db, std::string("SELECT ") + kInvoiceColumns +
                                        " FROM invoices ORDER BY rowid");
   while (s.executeStep()) fn(ReadInvoiceRow(s));
 }
@@ -365,7 +436,7 @@ int64_t SqliteTxn::InsertPaymentFile(const PaymentFileRecord& f) {
   s.bind(6, static_cast<int64_t>(f.duplicates));
   s.bind(7, now_);
   s.exec();
-  return store_.db_->getLastInsertRowid();
+  return conn_.db->getLastInsertRowid();
 }
 
 bool SqliteTxn::HasPayment(std::string_view payment_id) {
@@ -479,15 +550,21 @@ int64_t SqliteTxn::InsertLetter(const LetterRecord& l) {
   }
   s.bind(i++, now_);
   s.exec();
-  const int64_t id = store_.db_->getLastInsertRowid();
+  const int64_t id = conn_.db->getLastInsertRowid();
   SQLite::Statement& p = Sql(
-      "INSERT INTO letter_pages(letter_id, page, text, confidence) VALUES (?, ?, ?, ?)");
+      "INSERT INTO letter_pages(letter_id, page, text, confidence, words, image, width, height, "
+      "image_scale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const PageRecord& page : l.pages) {
     p.reset();
     p.bind(1, static_cast<int64_t>(id));
     p.bind(2, page.page);
     p.bind(3, page.text);
     p.bind(4, page.confidence);
+    p.bind(5, page.words_json);
+    p.bind(6, page.image_path);
+    p.bind(7, page.width);
+    p.bind(8, page.height);
+    p.bind(9, page.image_scale);
     p.exec();
   }
   return id;
@@ -543,7 +620,11 @@ int64_t SqliteTxn::AddFollowUp(const cases::FollowUp& f, int64_t letter_id,
                                std::string_view payment_id) {
   SQLite::Statement& s = Sql(
       "INSERT INTO follow_ups(kind, reasons, deadline, priority, case_id, candidates, rule_id, "
-      "letter_id, payment_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "letter_id, payment_id, created_at, due, classes, legal, language) "
+      "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+      "CASE WHEN ?3 = '' THEN '9999-12-31' ELSE ?3 END, "
+      "IFNULL(l.classes, '[]'), IFNULL(l.legal, ''), IFNULL(l.language, '') "
+      "FROM (SELECT 1) LEFT JOIN letters l ON l.id = ?8");
   s.bind(1, f.kind);
   s.bind(2, ToJson(f.reasons));
   s.bind(3, f.deadline);
@@ -559,7 +640,8 @@ int64_t SqliteTxn::AddFollowUp(const cases::FollowUp& f, int64_t letter_id,
   s.bind(9, std::string(payment_id));
   s.bind(10, now_);
   s.exec();
-  return store_.db_->getLastInsertRowid();
+  follow_ups_changed = true;
+  return conn_.db->getLastInsertRowid();
 }
 
 bool SqliteTxn::AddEvent(const EventRecord& e) {
@@ -581,9 +663,15 @@ bool SqliteTxn::AddEvent(const EventRecord& e) {
 
 void SqliteTxn::Audit(std::string_view actor, std::string_view subject,
                       const cases::AuditNote& note) {
+  AuditChange(actor, subject, note, "", "");
+}
+
+void SqliteTxn::AuditChange(std::string_view actor, std::string_view subject,
+                            const cases::AuditNote& note, std::string_view before,
+                            std::string_view after) {
   SQLite::Statement& s = Sql(
-      "INSERT INTO audit(at, actor, subject, action, rule_id, reason, score) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO audit(at, actor, subject, action, rule_id, reason, score, before, after) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, now_);
   s.bind(2, std::string(actor));
   s.bind(3, std::string(subject));
@@ -595,6 +683,8 @@ void SqliteTxn::Audit(std::string_view actor, std::string_view subject,
   } else {
     s.bind(7);
   }
+  s.bind(8, std::string(before));
+  s.bind(9, std::string(after));
   s.exec();
 }
 
@@ -606,6 +696,598 @@ void SqliteTxn::FinishJob(int64_t job_id, std::string_view outcome) {
   s.bind(2, now_);
   s.bind(3, static_cast<int64_t>(job_id));
   if (s.exec() != 1) throw StoreError("job " + std::to_string(job_id) + " does not exist");
+}
+
+// ---- The review queue ------------------------------------------------------------------------
+
+std::optional<UserRecord> SqliteTxn::GetUser(std::string_view name) {
+  SQLite::Statement& s = Sql(
+      "SELECT name, role, password_hash, disabled, created_at, updated_at FROM users "
+      "WHERE name = ?");
+  s.bind(1, std::string(name));
+  if (!s.executeStep()) return std::nullopt;
+  return UserRecord{Col(s, 0), Col(s, 1), Col(s, 2), ColInt(s, 3) != 0, Col(s, 4), Col(s, 5)};
+}
+
+void SqliteTxn::PutUser(const UserRecord& u) {
+  SQLite::Statement& s = Sql(
+      "INSERT INTO users(name, role, password_hash, disabled, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(name) DO UPDATE SET role = ?2, "
+      "password_hash = ?3, disabled = ?4, updated_at = ?5");
+  s.bind(1, u.name);
+  s.bind(2, u.role);
+  s.bind(3, u.password_hash);
+  s.bind(4, u.disabled ? 1 : 0);
+  s.bind(5, now_);
+  s.exec();
+}
+
+std::vector<UserRecord> SqliteTxn::Users() {
+  SQLite::Statement& s = Sql(
+      "SELECT name, role, password_hash, disabled, created_at, updated_at FROM users "
+      "ORDER BY name");
+  std::vector<UserRecord> out;
+  while (s.executeStep()) {
+    out.push_back({Col(s, 0), Col(s, 1), Col(s, 2), ColInt(s, 3) != 0, Col(s, 4), Col(s, 5)});
+  }
+  return out;
+}
+
+SignInThrottle SqliteTxn::GetThrottle(std::string_view name) {
+  SQLite::Statement& s =
+      Sql("SELECT failures, locked_until_ms FROM sign_in_throttle WHERE name = ?");
+  s.bind(1, std::string(name));
+  SignInThrottle t;
+  t.name = std::string(name);
+  if (s.executeStep()) {
+    t.failures = static_cast<int>(ColInt(s, 0));
+    t.locked_until_ms = ColInt(s, 1);
+  }
+  return t;
+}
+
+void SqliteTxn::PutThrottle(const SignInThrottle& t) {
+  if (t.failures == 0 && t.locked_until_ms == 0) {
+    SQLite::Statement& d = Sql("DELETE FROM sign_in_throttle WHERE name = ?");
+    d.bind(1, t.name);
+    d.exec();
+    return;
+  }
+  SQLite::Statement& s = Sql(
+      "INSERT INTO sign_in_throttle(name, failures, locked_until_ms) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT(name) DO UPDATE SET failures = ?2, locked_until_ms = ?3");
+  s.bind(1, t.name);
+  s.bind(2, t.failures);
+  s.bind(3, static_cast<int64_t>(t.locked_until_ms));
+  s.exec();
+}
+
+void SqliteTxn::InsertSession(const SessionRecord& r) {
+  SQLite::Statement& s = Sql(
+      "INSERT INTO sessions(token_hash, user, csrf_token, created_ms, last_seen_ms) "
+      "VALUES (?, ?, ?, ?, ?)");
+  s.bind(1, r.token_hash);
+  s.bind(2, r.user);
+  s.bind(3, r.csrf_token);
+  s.bind(4, static_cast<int64_t>(r.created_ms));
+  s.bind(5, static_cast<int64_t>(r.last_seen_ms));
+  s.exec();
+}
+
+std::optional<SessionRecord> SqliteTxn::GetSession(std::string_view token_hash) {
+  SQLite::Statement& s = Sql(
+      "SELECT token_hash, user, csrf_token, created_ms, last_seen_ms FROM sessions "
+      "WHERE token_hash = ?");
+  s.bind(1, std::string(token_hash));
+  if (!s.executeStep()) return std::nullopt;
+  return SessionRecord{Col(s, 0), Col(s, 1), Col(s, 2), ColInt(s, 3), ColInt(s, 4)};
+}
+
+void SqliteTxn::TouchSession(std::string_view token_hash, int64_t last_seen_ms) {
+  SQLite::Statement& s = Sql("UPDATE sessions SET last_seen_ms = ? WHERE token_hash = ?");
+  s.bind(1, static_cast<int64_t>(last_seen_ms));
+  s.bind(2, std::string(token_hash));
+  s.exec();
+}
+
+void SqliteTxn::DeleteSession(std::string_view token_hash) {
+  SQLite::Statement& s = Sql("DELETE FROM sessions WHERE token_hash = ?");
+  s.bind(1, std::string(token_hash));
+  s.exec();
+}
+
+void SqliteTxn::DeleteSessionsOf(std::string_view user) {
+  SQLite::Statement& s = Sql("DELETE FROM sessions WHERE user = ?");
+  s.bind(1, std::string(user));
+  s.exec();
+}
+
+void SqliteTxn::DeleteSessionsSeenBefore(int64_t ms) {
+  SQLite::Statement& s = Sql("DELETE FROM sessions WHERE last_seen_ms < ?");
+  s.bind(1, static_cast<int64_t>(ms));
+  s.exec();
+}
+
+#define PURR_FOLLOW_UP_COLUMNS                                                                \
+  "f.id, f.kind, f.reasons, f.deadline, f.priority, f.case_id, f.candidates, f.rule_id, "     \
+  "IFNULL(f.letter_id, 0), IFNULL(l.file, ''), f.payment_id, f.created_at, f.status, "        \
+  "f.assignee, f.resolved_by, f.resolved_at, f.comment, f.version, f.classes, f.legal, "      \
+  "f.language"
+#define PURR_FOLLOW_UP_FROM " FROM follow_ups f LEFT JOIN letters l ON l.id = f.letter_id "
+
+FollowUpRecord ReadFollowUp(SQLite::Statement& s) {
+  FollowUpRecord r;
+  r.id = ColInt(s, 0);
+  r.follow_up.kind = Col(s, 1);
+  r.follow_up.reasons = FromJson(Col(s, 2));
+  r.follow_up.deadline = Col(s, 3);
+  r.follow_up.priority = static_cast<int>(ColInt(s, 4));
+  r.follow_up.case_id = Col(s, 5);
+  r.follow_up.candidates = FromJson(Col(s, 6));
+  r.follow_up.rule_id = Col(s, 7);
+  r.letter_id = ColInt(s, 8);
+  r.letter_file = Col(s, 9);
+  r.payment_id = Col(s, 10);
+  r.created_at = Col(s, 11);
+  r.status = Col(s, 12);
+  r.assignee = Col(s, 13);
+  r.resolved_by = Col(s, 14);
+  r.resolved_at = Col(s, 15);
+  r.comment = Col(s, 16);
+  r.version = ColInt(s, 17);
+  r.classes = FromJson(Col(s, 18));
+  r.legal = Col(s, 19);
+  r.language = Col(s, 20);
+  return r;
+}
+
+// The WHERE clause of a queue query and its parameters, in order. Every value is bound:
+// the text of a filter never becomes SQL.
+struct QueueFilter {
+  std::string where;
+  std::vector<std::string> params;
+};
+
+// A value for LIKE with its wildcards escaped (ESCAPE '\').
+std::string LikeLiteral(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+QueueFilter FilterOf(const FollowUpQuery& q, bool with_reason) {
+  QueueFilter f;
+  auto add = [&](const char* clause, std::string value) {
+    f.where += f.where.empty() ? " WHERE " : " AND ";
+    f.where += clause;
+    f.params.push_back(std::move(value));
+  };
+  if (!q.status.empty()) add("f.status = ?", q.status);
+  if (with_reason && !q.reason.empty()) add("f.rule_id = ?", q.reason);
+  if (!q.cls.empty()) add("f.classes LIKE ? ESCAPE '\\'", "%\"" + LikeLiteral(q.cls) + "\"%");
+  if (!q.legal.empty()) add("f.legal = ?", q.legal);
+  if (!q.language.empty()) add("f.language = ?", q.language);
+  if (q.assignee == "-") {
+    add("f.assignee = ?", "");
+  } else if (!q.assignee.empty()) {
+    add("f.assignee = ?", q.assignee);
+  }
+  if (!q.overdue_before.empty()) add("f.due < ?", q.overdue_before);
+  if (!q.created_before.empty()) add("f.created_at < ?", q.created_before);
+  return f;
+}
+
+void BindAll(SQLite::Statement& s, const std::vector<std::string>& params) {
+  int i = 1;
+  for (const std::string& p : params) s.bind(i++, p);
+}
+
+FollowUpPage SqliteTxn::QueryFollowUps(const FollowUpQuery& q) {
+  QueueFilter filter = FilterOf(q, true);
+  FollowUpPage page;
+  {
+    std::unique_ptr<SQLite::Statement> c =
+        Dynamic("SELECT count(*) FROM follow_ups f" + filter.where);
+    BindAll(*c, filter.params);
+    if (c->executeStep()) page.total = c->getColumn(0).getInt64();
+  }
+  std::unique_ptr<SQLite::Statement> s =
+      Dynamic("SELECT " PURR_FOLLOW_UP_COLUMNS PURR_FOLLOW_UP_FROM + filter.where +
+              " ORDER BY f.status, f.due, f.priority, f.id LIMIT ? OFFSET ?");
+  BindAll(*s, filter.params);
+  const int n = static_cast<int>(filter.params.size());
+  s->bind(n + 1, static_cast<int64_t>(std::clamp<int64_t>(q.limit, 0, 1000)));
+  s->bind(n + 2, static_cast<int64_t>(std::max<int64_t>(q.offset, 0)));
+  while (s->executeStep()) page.items.push_back(ReadFollowUp(*s));
+  return page;
+}
+
+std::vector<ReasonCount> SqliteTxn::FollowUpCounts(const FollowUpQuery& q) {
+  QueueFilter filter = FilterOf(q, false);
+  std::unique_ptr<SQLite::Statement> s = Dynamic(
+      "SELECT f.rule_id, count(*) FROM follow_ups f" + filter.where +
+      " GROUP BY f.rule_id ORDER BY count(*) DESC, f.rule_id");
+  BindAll(*s, filter.params);
+  std::vector<ReasonCount> out;
+  while (s->executeStep()) out.push_back({s->getColumn(0).getString(), s->getColumn(1).getInt64()});
+  return out;
+}
+
+int64_t SqliteTxn::FollowUpGeneration() {
+  SQLite::Statement& s =
+      Sql("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'follow_ups_generation'");
+  return s.executeStep() ? ColInt(s, 0) : 0;
+}
+
+std::optional<FollowUpRecord> SqliteTxn::GetFollowUp(int64_t id) {
+  SQLite::Statement& s =
+      Sql("SELECT " PURR_FOLLOW_UP_COLUMNS PURR_FOLLOW_UP_FROM "WHERE f.id = ?");
+  s.bind(1, static_cast<int64_t>(id));
+  if (!s.executeStep()) return std::nullopt;
+  return ReadFollowUp(s);
+}
+
+std::vector<FollowUpRecord> SqliteTxn::FollowUpsOf(int64_t letter_id,
+                                                   std::string_view payment_id) {
+  SQLite::Statement& s = Sql(
+      "SELECT " PURR_FOLLOW_UP_COLUMNS PURR_FOLLOW_UP_FROM
+      "WHERE (?1 > 0 AND f.letter_id = ?1) OR (?2 <> '' AND f.payment_id = ?2) ORDER BY f.id");
+  s.bind(1, static_cast<int64_t>(letter_id));
+  s.bind(2, std::string(payment_id));
+  std::vector<FollowUpRecord> out;
+  while (s.executeStep()) out.push_back(ReadFollowUp(s));
+  return out;
+}
+
+bool SqliteTxn::UpdateFollowUp(const FollowUpRecord& f, int64_t expected_version) {
+  SQLite::Statement& s = Sql(
+      "UPDATE follow_ups SET status = ?, assignee = ?, resolved_by = ?, resolved_at = ?, "
+      "comment = ?, case_id = ?, version = version + 1 WHERE id = ? AND version = ?");
+  s.bind(1, f.status);
+  s.bind(2, f.assignee);
+  s.bind(3, f.resolved_by);
+  s.bind(4, f.resolved_at);
+  s.bind(5, f.comment);
+  s.bind(6, f.follow_up.case_id);
+  s.bind(7, static_cast<int64_t>(f.id));
+  s.bind(8, static_cast<int64_t>(expected_version));
+  const bool done = s.exec() == 1;
+  if (done) follow_ups_changed = true;
+  return done;
+}
+
+#define PURR_LETTER_COLUMNS                                                                   \
+  "id, sha256, file, source, received, stored_path, kind, language, classes, legal, "         \
+  "jurisdiction, deadline, statute, needs_human, needs_human_reasons, model_version, "        \
+  "rules_version, decision_rules_version, case_id, status, proof_wait_until, "                \
+  "proof_payment_id, classification, entities"
+
+LetterRecord ReadLetter(SQLite::Statement& s) {
+  LetterRecord l;
+  l.id = ColInt(s, 0);
+  l.sha256 = Col(s, 1);
+  l.file = Col(s, 2);
+  l.source = Col(s, 3);
+  l.received = Col(s, 4);
+  l.stored_path = Col(s, 5);
+  l.kind = Col(s, 6);
+  l.language = Col(s, 7);
+  l.classes = FromJson(Col(s, 8));
+  l.legal = Col(s, 9);
+  l.jurisdiction = Col(s, 10);
+  l.deadline = Col(s, 11);
+  l.statute = Col(s, 12);
+  l.needs_human = ColInt(s, 13) != 0;
+  l.needs_human_reasons = FromJson(Col(s, 14));
+  l.model_version = Col(s, 15);
+  l.rules_version = Col(s, 16);
+  l.decision_rules_version = Col(s, 17);
+  l.case_id = Col(s, 18);
+  l.status = Col(s, 19);
+  l.proof_wait_until = Col(s, 20);
+  l.proof_payment_id = Col(s, 21);
+  l.classification_json = Col(s, 22);
+  l.entities_json = Col(s, 23);
+  return l;
+}
+
+std::optional<LetterRecord> SqliteTxn::GetLetter(int64_t id) {
+  SQLite::Statement& s = Sql("SELECT " PURR_LETTER_COLUMNS " FROM letters WHERE id = ?");
+  s.bind(1, static_cast<int64_t>(id));
+  if (!s.executeStep()) return std::nullopt;
+  LetterRecord l = ReadLetter(s);
+  SQLite::Statement& p = Sql(
+      "SELECT page, text, confidence, words, image, width, height, image_scale "
+      "FROM letter_pages WHERE letter_id = ? ORDER BY page");
+  p.bind(1, static_cast<int64_t>(id));
+  while (p.executeStep()) {
+    PageRecord r;
+    r.page = static_cast<int>(ColInt(p, 0));
+    r.text = Col(p, 1);
+    r.confidence = p.getColumn(2).getDouble();
+    r.words_json = Col(p, 3);
+    r.image_path = Col(p, 4);
+    r.width = static_cast<int>(ColInt(p, 5));
+    r.height = static_cast<int>(ColInt(p, 6));
+    r.image_scale = p.getColumn(7).getDouble();
+    l.pages.push_back(std::move(r));
+  }
+  return l;
+}
+
+std::vector<LetterRecord> SqliteTxn::LettersOfCase(std::string_view case_id) {
+  SQLite::Statement& s =
+      Sql("SELECT " PURR_LETTER_COLUMNS " FROM letters WHERE case_id = ? ORDER BY id");
+  s.bind(1, std::string(case_id));
+  std::vector<LetterRecord> out;
+  while (s.executeStep()) out.push_back(ReadLetter(s));
+  return out;
+}
+
+void SqliteTxn::SetLetterClasses(int64_t id, const std::vector<std::string>& classes) {
+  SQLite::Statement& s = Sql("UPDATE letters SET classes = ? WHERE id = ?");
+  s.bind(1, ToJson(classes));
+  s.bind(2, static_cast<int64_t>(id));
+  if (s.exec() != 1) throw StoreError("letter " + std::to_string(id) + " does not exist");
+  SQLite::Statement& f = Sql(
+      "UPDATE follow_ups SET classes = ?, version = version + 1 WHERE letter_id = ?");
+  f.bind(1, ToJson(classes));
+  f.bind(2, static_cast<int64_t>(id));
+  f.exec();
+  follow_ups_changed = true;
+}
+
+void SqliteTxn::AddCorrection(const CorrectionRecord& c) {
+  SQLite::Statement& s = Sql(
+      "INSERT INTO corrections(letter_id, classes_before, classes_after, user, model_version, "
+      "at) VALUES (?, ?, ?, ?, ?, ?)");
+  s.bind(1, static_cast<int64_t>(c.letter_id));
+  s.bind(2, ToJson(c.classes_before));
+  s.bind(3, ToJson(c.classes_after));
+  s.bind(4, c.user);
+  s.bind(5, c.model_version);
+  s.bind(6, now_);
+  s.exec();
+}
+
+std::vector<CorrectionRecord> SqliteTxn::Corrections() {
+  SQLite::Statement& s = Sql(
+      "SELECT id, letter_id, classes_before, classes_after, user, model_version, at "
+      "FROM corrections ORDER BY id");
+  std::vector<CorrectionRecord> out;
+  while (s.executeStep()) {
+    out.push_back({ColInt(s, 0), ColInt(s, 1), FromJson(Col(s, 2)), FromJson(Col(s, 3)),
+                   Col(s, 4), Col(s, 5), Col(s, 6)});
+  }
+  return out;
+}
+
+#define PURR_PAYMENT_COLUMNS                                                                  \
+  "p.payment_id, p.file_id, f.file, p.amount_minor, p.currency, p.booking_date, p.refs, "     \
+  "p.text, p.payer, p.direction, p.reversal, p.decision, p.unapplied_minor, p.customer, "     \
+  "p.case_id, p.reasons, p.candidates, p.recorded_at, p.disposition"
+
+PaymentRecord ReadPayment(SQLite::Statement& s) {
+  PaymentRecord p;
+  p.payment_id = Col(s, 0);
+  p.file_id = ColInt(s, 1);
+  p.file = Col(s, 2);
+  p.amount_minor = ColInt(s, 3);
+  p.currency = Col(s, 4);
+  p.booking_date = Col(s, 5);
+  p.references = FromJson(Col(s, 6));
+  p.text = Col(s, 7);
+  p.payer = Col(s, 8);
+  p.direction = Col(s, 9);
+  p.reversal = ColInt(s, 10) != 0;
+  p.decision = Col(s, 11);
+  p.unapplied_minor = ColInt(s, 12);
+  p.customer = Col(s, 13);
+  p.case_id = Col(s, 14);
+  p.reasons_json = Col(s, 15);
+  p.candidates_json = Col(s, 16);
+  p.recorded_at = Col(s, 17);
+  p.disposition = Col(s, 18);
+  return p;
+}
+
+std::optional<PaymentRecord> SqliteTxn::GetPayment(std::string_view payment_id) {
+  SQLite::Statement& s = Sql("SELECT " PURR_PAYMENT_COLUMNS " FROM payments p "
+                             "JOIN payment_files f ON f.id = p.file_id WHERE p.payment_id = ?");
+  s.bind(1, std::string(payment_id));
+  if (!s.executeStep()) return std::nullopt;
+  PaymentRecord p = ReadPayment(s);
+  SQLite::Statement& a = Sql(
+      "SELECT invoice, amount_minor FROM allocations WHERE payment_id = ? ORDER BY id");
+  a.bind(1, std::string(payment_id));
+  while (a.executeStep()) p.allocations.push_back({Col(a, 0), ColInt(a, 1)});
+  return p;
+}
+
+std::vector<PaymentRecord> SqliteTxn::PaymentsOfCase(std::string_view case_id) {
+  SQLite::Statement& s = Sql(
+      "SELECT DISTINCT p.payment_id FROM payments p LEFT JOIN allocations a "
+      "ON a.payment_id = p.payment_id LEFT JOIN invoices i ON i.invoice = a.invoice "
+      "WHERE i.case_id = ?1 OR p.case_id = ?1 ORDER BY p.booking_date, p.payment_id");
+  s.bind(1, std::string(case_id));
+  std::vector<std::string> ids;
+  while (s.executeStep()) ids.push_back(Col(s, 0));
+  std::vector<PaymentRecord> out;
+  for (const std::string& id : ids) {
+    if (std::optional<PaymentRecord> p = GetPayment(id)) out.push_back(std::move(*p));
+  }
+  return out;
+}
+
+void SqliteTxn::SetPaymentDisposition(std::string_view payment_id, std::string_view disposition,
+                                      int64_t unapplied_minor) {
+  SQLite::Statement& s = Sql(
+      "UPDATE payments SET disposition = ?, unapplied_minor = ? WHERE payment_id = ?");
+  s.bind(1, std::string(disposition));
+  s.bind(2, static_cast<int64_t>(unapplied_minor));
+  s.bind(3, std::string(payment_id));
+  if (s.exec() != 1) throw StoreError("payment " + std::string(payment_id) + " does not exist");
+}
+
+std::optional<CaseRecord> SqliteTxn::GetCase(std::string_view case_id) {
+  SQLite::Statement& c = Sql("SELECT case_id, customer FROM cases WHERE case_id = ?");
+  c.bind(1, std::string(case_id));
+  if (!c.executeStep()) return std::nullopt;
+  CaseRecord r{Col(c, 0), Col(c, 1), "open", {}, {}, {}, {}};
+  bool open_invoice = false;
+  for (const InvoiceRecord& inv : InvoicesOfCase(case_id)) {
+    r.invoices.push_back(inv.invoice);
+    if (inv.open_minor > 0 && inv.status == "open") open_invoice = true;
+  }
+  for (const HoldRecord& h : HoldsOf(case_id)) {
+    if (h.released_at.empty()) r.holds.push_back(h.reason);
+  }
+  for (const LetterRecord& l : LettersOfCase(case_id)) r.letters.push_back(l.id);
+  SQLite::Statement& p = Sql(
+      "SELECT DISTINCT a.payment_id FROM allocations a JOIN invoices i ON i.invoice = a.invoice "
+      "WHERE i.case_id = ? ORDER BY a.id");
+  p.bind(1, std::string(case_id));
+  while (p.executeStep()) {
+    std::string id = Col(p, 0);
+    if (std::find(r.payments.begin(), r.payments.end(), id) == r.payments.end()) {
+      r.payments.push_back(id);
+    }
+  }
+  SQLite::Statement& f =
+      Sql("SELECT count(*) FROM follow_ups WHERE case_id = ? AND status = 'open'");
+  f.bind(1, std::string(case_id));
+  const bool follow_up = f.executeStep() && ColInt(f, 0) > 0;
+  SQLite::Statement& e =
+      Sql("SELECT count(*) FROM events WHERE case_id = ? AND type = 'reactivation'");
+  e.bind(1, std::string(case_id));
+  const bool reactivated = e.executeStep() && ColInt(e, 0) > 0;
+  if (!r.holds.empty()) {
+    r.flag = "hold";
+  } else if (follow_up) {
+    r.flag = "follow-up";
+  } else if (reactivated) {
+    r.flag = "reactivated";
+  } else if (!open_invoice && !r.invoices.empty()) {
+    r.flag = "settled";
+  }
+  return r;
+}
+
+std::vector<InvoiceRecord> SqliteTxn::InvoicesOfCase(std::string_view case_id) {
+  SQLite::Statement& s = Sql(
+      "SELECT invoice, customer, case_id, reference, original_minor, open_minor, currency, "
+      "due_date, status, blocking, customer_name, payer_accounts, listed FROM invoices "
+      "WHERE case_id = ? ORDER BY invoice");
+  s.bind(1, std::string(case_id));
+  std::vector<InvoiceRecord> out;
+  while (s.executeStep()) out.push_back(ReadInvoiceRow(s));
+  return out;
+}
+
+std::vector<HoldRecord> SqliteTxn::HoldsOf(std::string_view case_id) {
+  SQLite::Statement& s = Sql(
+      "SELECT id, case_id, IFNULL(letter_id, 0), reason, rule_id, created_at, released_at, "
+      "released_by FROM holds WHERE case_id = ? ORDER BY id");
+  s.bind(1, std::string(case_id));
+  std::vector<HoldRecord> out;
+  while (s.executeStep()) {
+    out.push_back({ColInt(s, 0), Col(s, 1), ColInt(s, 2), Col(s, 3), Col(s, 4), Col(s, 5),
+                   Col(s, 6), Col(s, 7)});
+  }
+  return out;
+}
+
+void SqliteTxn::ReleaseHold(int64_t hold_id, std::string_view released_by) {
+  SQLite::Statement& s = Sql(
+      "UPDATE holds SET released_at = ?, released_by = ? WHERE id = ? AND released_at = ''");
+  s.bind(1, now_);
+  s.bind(2, std::string(released_by));
+  s.bind(3, static_cast<int64_t>(hold_id));
+  if (s.exec() != 1) {
+    throw StoreError("hold " + std::to_string(hold_id) + " is not active");
+  }
+}
+
+std::vector<CaseHit> SqliteTxn::SearchCases(std::string_view text, int limit) {
+  std::vector<CaseHit> out;
+  std::set<std::string> seen;
+  const std::string value(text);
+  if (value.empty() || limit <= 0) return out;
+  auto collect = [&](SQLite::Statement& s, const std::string& what) {
+    while (s.executeStep() && static_cast<int>(out.size()) < limit) {
+      std::string case_id = Col(s, 0);
+      if (!seen.insert(case_id).second) continue;
+      out.push_back({case_id, Col(s, 1), Col(s, 2), what + " " + Col(s, 3)});
+    }
+  };
+  // Exact identifiers first, then names containing the text.
+  SQLite::Statement& exact = Sql(
+      "SELECT case_id, customer, customer_name, invoice, 1 FROM invoices WHERE invoice = ?1 "
+      "UNION ALL SELECT case_id, customer, customer_name, reference, 2 FROM invoices "
+      "WHERE reference = ?1 AND reference <> '' "
+      "UNION ALL SELECT case_id, customer, customer_name, case_id, 3 FROM invoices "
+      "WHERE case_id = ?1 "
+      "UNION ALL SELECT case_id, customer, customer_name, customer, 4 FROM invoices "
+      "WHERE customer = ?1 ORDER BY 5 LIMIT 50");
+  exact.bind(1, value);
+  collect(exact, "identifier");
+  if (static_cast<int>(out.size()) < limit && value.size() >= 2) {
+    SQLite::Statement& names = Sql(
+        "SELECT case_id, customer, customer_name, customer_name FROM invoices "
+        "WHERE customer_name LIKE ? ESCAPE '\\' ORDER BY customer_name, case_id LIMIT 200");
+    names.bind(1, "%" + LikeLiteral(value) + "%");
+    collect(names, "name");
+  }
+  return out;
+}
+
+std::vector<AuditRecord> SqliteTxn::AuditOf(const std::vector<std::string>& subjects,
+                                            int64_t limit, int64_t offset) {
+  std::vector<AuditRecord> out;
+  auto read = [&](SQLite::Statement& s) {
+    while (s.executeStep()) {
+      AuditRecord a;
+      a.id = ColInt(s, 0);
+      a.at = Col(s, 1);
+      a.actor = Col(s, 2);
+      a.subject = Col(s, 3);
+      a.action = Col(s, 4);
+      a.rule_id = Col(s, 5);
+      a.reason = Col(s, 6);
+      if (!s.getColumn(7).isNull()) a.score = s.getColumn(7).getInt();
+      a.before = Col(s, 8);
+      a.after = Col(s, 9);
+      out.push_back(std::move(a));
+    }
+  };
+  if (subjects.empty()) {
+    SQLite::Statement& s = Sql(
+        "SELECT id, at, actor, subject, action, rule_id, reason, score, before, after "
+        "FROM audit ORDER BY id DESC LIMIT ? OFFSET ?");
+    s.bind(1, static_cast<int64_t>(limit));
+    s.bind(2, static_cast<int64_t>(offset));
+    read(s);
+    return out;
+  }
+  std::string sql =
+      "SELECT id, at, actor, subject, action, rule_id, reason, score, before, after "
+      "FROM audit WHERE subject IN (";
+  for (size_t i = 0; i < subjects.size(); ++i) sql += i ? ",?" : "?";
+  sql += ") ORDER BY id DESC LIMIT ? OFFSET ?";
+  std::unique_ptr<SQLite::Statement> s = Dynamic(sql);
+  BindAll(*s, subjects);
+  s->bind(static_cast<int>(subjects.size()) + 1, static_cast<int64_t>(limit));
+  s->bind(static_cast<int>(subjects.size()) + 2, static_cast<int64_t>(offset));
+  read(*s);
+  return out;
+}
+
+int64_t SqliteTxn::AuditCount() {
+  SQLite::Statement& s = Sql("SELECT count(*) FROM audit");
+  return s.executeStep() ? ColInt(s, 0) : 0;
 }
 
 // ---- SqliteStore ---------------------------------------------------------------------------
@@ -648,8 +1330,12 @@ Status SqliteStore::Transact(const std::function<void(Txn&)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SqliteTxn t(*this, Now());
+    SqliteTxn t(*this, writer_, Now());
     fn(t);
+    if (t.follow_ups_changed) {
+      db_->exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                "WHERE key = 'follow_ups_generation'");
+    }
     if (t.ledger_changed) {
       db_->exec(
           "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'ledger_generation'");
@@ -668,6 +1354,60 @@ Status SqliteStore::Transact(const std::function<void(Txn&)>& fn) {
     return Status::IoError(options_.path + ": " + e.what());
   }
   return Status::Ok();
+}
+
+Result<Conn*> SqliteStore::AcquireReader() {
+  std::unique_lock<std::mutex> lock(readers_mu_);
+  const size_t most = static_cast<size_t>(std::max(1, options_.readers));
+  reader_free_.wait(lock, [&] { return !idle_readers_.empty() || readers_.size() < most; });
+  if (!idle_readers_.empty()) {
+    Conn* conn = idle_readers_.back();
+    idle_readers_.pop_back();
+    return conn;
+  }
+  auto conn = std::make_unique<Conn>();
+  try {
+    conn->db = std::make_unique<SQLite::Database>(options_.path, SQLite::OPEN_READONLY,
+                                                  options_.busy_timeout_ms);
+    conn->db->exec("PRAGMA mmap_size = 2147483648");
+    conn->db->exec("PRAGMA cache_size = -16384");
+  } catch (const std::exception& e) {
+    return Status::IoError(options_.path + ": cannot open a reader: " + e.what());
+  }
+  readers_.push_back(std::move(conn));
+  return readers_.back().get();
+}
+
+void SqliteStore::ReleaseReader(Conn* conn) {
+  {
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    idle_readers_.push_back(conn);
+  }
+  reader_free_.notify_one();
+}
+
+Status SqliteStore::Read(const std::function<void(Txn&)>& fn) {
+  Result<Conn*> conn = AcquireReader();
+  if (!conn.ok()) return conn.status();
+  Status status = Status::Ok();
+  try {
+    SQLite::Transaction txn(*(*conn)->db, SQLite::TransactionBehavior::DEFERRED);
+    SqliteTxn t(*this, **conn, Now());
+    fn(t);
+    txn.commit();
+  } catch (const StoreError& e) {
+    status = Status::Internal(options_.path + ": " + e.what());
+  } catch (const SQLite::Exception& e) {
+    const int code = e.getErrorCode();
+    status = code == SQLITE_BUSY || code == SQLITE_LOCKED
+                 ? Status::TimedOut(options_.path + ": the store stayed locked: " + e.what())
+                 : Status::IoError(options_.path + ": " + e.what());
+  } catch (...) {
+    ReleaseReader(*conn);
+    throw;
+  }
+  ReleaseReader(*conn);
+  return status;
 }
 
 Status SqliteStore::GuardedStatus(const char* what, const std::function<void()>& fn) {
@@ -889,37 +1629,9 @@ Status SqliteStore::MarkDeliveryFailed(std::string_view event_id, std::string_vi
 Result<std::vector<LetterRecord>> SqliteStore::Letters() {
   return Guarded<std::vector<LetterRecord>>("list letters", [&] {
     SQLite::Statement& s = Sql(
-        "SELECT id, sha256, file, source, received, stored_path, kind, language, classes, legal, "
-        "jurisdiction, deadline, statute, needs_human, needs_human_reasons, model_version, "
-        "rules_version, decision_rules_version, case_id, status, proof_wait_until, "
-        "proof_payment_id FROM letters ORDER BY id");
+        "SELECT " PURR_LETTER_COLUMNS " FROM letters ORDER BY id");
     std::vector<LetterRecord> out;
-    while (s.executeStep()) {
-      LetterRecord l;
-      l.id = ColInt(s, 0);
-      l.sha256 = Col(s, 1);
-      l.file = Col(s, 2);
-      l.source = Col(s, 3);
-      l.received = Col(s, 4);
-      l.stored_path = Col(s, 5);
-      l.kind = Col(s, 6);
-      l.language = Col(s, 7);
-      l.classes = FromJson(Col(s, 8));
-      l.legal = Col(s, 9);
-      l.jurisdiction = Col(s, 10);
-      l.deadline = Col(s, 11);
-      l.statute = Col(s, 12);
-      l.needs_human = ColInt(s, 13) != 0;
-      l.needs_human_reasons = FromJson(Col(s, 14));
-      l.model_version = Col(s, 15);
-      l.rules_version = Col(s, 16);
-      l.decision_rules_version = Col(s, 17);
-      l.case_id = Col(s, 18);
-      l.status = Col(s, 19);
-      l.proof_wait_until = Col(s, 20);
-      l.proof_payment_id = Col(s, 21);
-      out.push_back(std::move(l));
-    }
+    while (s.executeStep()) out.push_back(ReadLetter(s));
     return out;
   });
 }
@@ -1034,31 +1746,12 @@ Result<std::vector<CaseRecord>> SqliteStore::Cases() {
 
 Result<std::vector<FollowUpRecord>> SqliteStore::FollowUps(bool open_only) {
   return Guarded<std::vector<FollowUpRecord>>("list follow-ups", [&] {
-    SQLite::Statement& s = Sql(
-        "SELECT f.id, f.kind, f.reasons, f.deadline, f.priority, f.case_id, f.candidates, "
-        "f.rule_id, IFNULL(f.letter_id, 0), IFNULL(l.file, ''), f.payment_id, f.created_at, "
-        "f.status FROM follow_ups f LEFT JOIN letters l ON l.id = f.letter_id "
-        "WHERE (?1 = 0 OR f.status = 'open') "
-        "ORDER BY f.deadline = '', f.deadline, f.priority, f.id");
+    SQLite::Statement& s = Sql("SELECT " PURR_FOLLOW_UP_COLUMNS PURR_FOLLOW_UP_FROM
+                               "WHERE (?1 = 0 OR f.status = 'open') "
+                               "ORDER BY f.due, f.priority, f.id");
     s.bind(1, open_only ? 1 : 0);
     std::vector<FollowUpRecord> out;
-    while (s.executeStep()) {
-      FollowUpRecord r;
-      r.id = ColInt(s, 0);
-      r.follow_up.kind = Col(s, 1);
-      r.follow_up.reasons = FromJson(Col(s, 2));
-      r.follow_up.deadline = Col(s, 3);
-      r.follow_up.priority = static_cast<int>(ColInt(s, 4));
-      r.follow_up.case_id = Col(s, 5);
-      r.follow_up.candidates = FromJson(Col(s, 6));
-      r.follow_up.rule_id = Col(s, 7);
-      r.letter_id = ColInt(s, 8);
-      r.letter_file = Col(s, 9);
-      r.payment_id = Col(s, 10);
-      r.created_at = Col(s, 11);
-      r.status = Col(s, 12);
-      out.push_back(std::move(r));
-    }
+    while (s.executeStep()) out.push_back(ReadFollowUp(s));
     return out;
   });
 }

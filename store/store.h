@@ -65,6 +65,13 @@ struct PageRecord {
   int page = 0;  // 1-based
   std::string text;
   double confidence = 0;  // 0..100, -1 for text without OCR
+  // For an OCR'd page: its words as a JSON array of [x, y, width, height, "text"] in the
+  // normalised page's pixels (width x height), and the normalised page image kept under
+  // the store folder, `image_scale` its pixels per normalised pixel. Empty/0 otherwise.
+  std::string words_json;
+  std::string image_path;
+  int width = 0, height = 0;
+  double image_scale = 0;
 };
 
 struct LetterRecord {
@@ -119,6 +126,7 @@ struct PaymentRecord {
   std::string reasons_json;
   std::string candidates_json;
   std::string recorded_at;   // set by the store
+  std::string disposition;   // "" (as the matcher left it), "allocated", "refund", "resolved"
   std::vector<AllocationRecord> allocations;  // filled by the list queries
 };
 
@@ -140,6 +148,93 @@ struct FollowUpRecord {
   std::string payment_id;
   std::string created_at;
   std::string status;         // "open", "resolved"
+  std::string assignee;       // a clerk's user name, or empty
+  std::string resolved_by;
+  std::string resolved_at;
+  std::string comment;        // the clerk's comment at resolution
+  int64_t version = 1;        // raised by every change: a stale action is refused
+  // The letter's, copied so the queue filters without a join (empty for payments).
+  std::vector<std::string> classes;
+  std::string legal;
+  std::string language;
+};
+
+// The review queue's filters. Empty strings match anything.
+struct FollowUpQuery {
+  std::string status = "open";  // "open", "resolved", or "" for both
+  std::string reason;           // a rule id ("letter.legal-halt", "payment.follow-up", ...)
+  std::string cls;              // a class of the letter
+  std::string legal;            // "none", "halt", "statutory_deadline"
+  std::string language;
+  std::string assignee;         // a user name; "-" for unassigned
+  std::string overdue_before;   // YYYY-MM-DD: only deadlines before this day
+  std::string created_before;   // ISO time: only follow-ups created before it (age)
+  int64_t limit = 50;
+  int64_t offset = 0;
+};
+
+struct FollowUpPage {
+  int64_t total = 0;  // matching the filters, all pages
+  std::vector<FollowUpRecord> items;
+};
+
+struct ReasonCount {
+  std::string reason;
+  int64_t count = 0;
+};
+
+struct UserRecord {
+  std::string name;
+  std::string role;           // "clerk", "admin"
+  std::string password_hash;  // "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>"
+  bool disabled = false;
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct SessionRecord {
+  std::string token_hash;  // SHA-256 of the cookie's token: a stolen database holds no token
+  std::string user;
+  std::string csrf_token;
+  int64_t created_ms = 0;
+  int64_t last_seen_ms = 0;
+};
+
+// Failed sign-ins of one user name (known or not), for the lock-out.
+struct SignInThrottle {
+  std::string name;
+  int failures = 0;
+  int64_t locked_until_ms = 0;
+};
+
+struct HoldRecord {
+  int64_t id = 0;
+  std::string case_id;
+  int64_t letter_id = 0;
+  std::string reason;
+  std::string rule_id;
+  std::string created_at;
+  std::string released_at;  // empty while active
+  std::string released_by;
+};
+
+// A clerk's class correction: a labelled example for training.
+struct CorrectionRecord {
+  int64_t id = 0;
+  int64_t letter_id = 0;
+  std::vector<std::string> classes_before;
+  std::vector<std::string> classes_after;
+  std::string user;
+  std::string model_version;  // the model that made the corrected decision
+  std::string at;
+};
+
+// A case a clerk searched for: why it matched.
+struct CaseHit {
+  std::string case_id;
+  std::string customer;
+  std::string customer_name;
+  std::string matched;  // "invoice F-1", "reference 1234", "case S-1", "name Kari Nordmann"
 };
 
 struct EventRecord {
@@ -168,6 +263,8 @@ struct AuditRecord {
   std::string rule_id;
   std::string reason;
   std::optional<int> score;
+  std::string before;   // a clerk's action: the state before and after, as JSON
+  std::string after;
 };
 
 struct CaseRecord {
@@ -247,9 +344,73 @@ class Txn {
   virtual bool AddEvent(const EventRecord& event) = 0;
   virtual void Audit(std::string_view actor, std::string_view subject,
                      const cases::AuditNote& note) = 0;
+  // A clerk's action: the note with the state before and after it (JSON).
+  virtual void AuditChange(std::string_view actor, std::string_view subject,
+                           const cases::AuditNote& note, std::string_view before,
+                           std::string_view after) = 0;
 
   // Jobs: the job's end, in the same transaction as its results.
   virtual void FinishJob(int64_t job_id, std::string_view outcome) = 0;
+
+  // ---- The review queue ----
+
+  // Users, sessions, sign-in throttling. PutUser inserts or replaces.
+  virtual std::optional<UserRecord> GetUser(std::string_view name) = 0;
+  virtual void PutUser(const UserRecord& user) = 0;
+  virtual std::vector<UserRecord> Users() = 0;
+  virtual SignInThrottle GetThrottle(std::string_view name) = 0;
+  virtual void PutThrottle(const SignInThrottle& throttle) = 0;
+  virtual void InsertSession(const SessionRecord& session) = 0;
+  virtual std::optional<SessionRecord> GetSession(std::string_view token_hash) = 0;
+  virtual void TouchSession(std::string_view token_hash, int64_t last_seen_ms) = 0;
+  virtual void DeleteSession(std::string_view token_hash) = 0;
+  // Every session of a user (disabled, password changed), and every session last seen
+  // before `ms` (expired).
+  virtual void DeleteSessionsOf(std::string_view user) = 0;
+  virtual void DeleteSessionsSeenBefore(int64_t ms) = 0;
+
+  // Follow-ups: the queue's page (sorted by deadline, then priority, then age), the open
+  // counts per reason under the same filters but the reason, one follow-up, and those of a
+  // letter or payment. UpdateFollowUp writes status, assignee, resolution and comment when
+  // the stored version is `expected_version`, raising it; false (nothing written) when the
+  // follow-up changed meanwhile.
+  virtual FollowUpPage QueryFollowUps(const FollowUpQuery& query) = 0;
+  virtual std::vector<ReasonCount> FollowUpCounts(const FollowUpQuery& query) = 0;
+  // Increases with every follow-up added or changed (a cache of counts can tell it is stale).
+  virtual int64_t FollowUpGeneration() = 0;
+  virtual std::optional<FollowUpRecord> GetFollowUp(int64_t id) = 0;
+  virtual std::vector<FollowUpRecord> FollowUpsOf(int64_t letter_id,
+                                                  std::string_view payment_id) = 0;
+  virtual bool UpdateFollowUp(const FollowUpRecord& follow_up, int64_t expected_version) = 0;
+
+  // One letter with its pages; a clerk's new classes (the follow-ups' copy follows);
+  // corrections as labelled examples.
+  virtual std::optional<LetterRecord> GetLetter(int64_t id) = 0;
+  virtual std::vector<LetterRecord> LettersOfCase(std::string_view case_id) = 0;  // no pages
+  virtual void SetLetterClasses(int64_t id, const std::vector<std::string>& classes) = 0;
+  virtual void AddCorrection(const CorrectionRecord& correction) = 0;
+  virtual std::vector<CorrectionRecord> Corrections() = 0;
+
+  // One payment with its allocations; the payments allocated to a case's invoices; a
+  // clerk's disposition and the amount left unapplied.
+  virtual std::optional<PaymentRecord> GetPayment(std::string_view payment_id) = 0;
+  virtual std::vector<PaymentRecord> PaymentsOfCase(std::string_view case_id) = 0;
+  virtual void SetPaymentDisposition(std::string_view payment_id, std::string_view disposition,
+                                     int64_t unapplied_minor) = 0;
+
+  // Cases: one case (flag as in Store::Cases), its invoices and holds, a hold lifted, and a
+  // search by invoice, reference, case number or customer name (parameters bound: any text
+  // is safe), at most `limit` hits.
+  virtual std::optional<CaseRecord> GetCase(std::string_view case_id) = 0;
+  virtual std::vector<InvoiceRecord> InvoicesOfCase(std::string_view case_id) = 0;
+  virtual std::vector<HoldRecord> HoldsOf(std::string_view case_id) = 0;
+  virtual void ReleaseHold(int64_t hold_id, std::string_view released_by) = 0;
+  virtual std::vector<CaseHit> SearchCases(std::string_view text, int limit) = 0;
+
+  // The audit log, newest first: of some subjects (all when empty), paged.
+  virtual std::vector<AuditRecord> AuditOf(const std::vector<std::string>& subjects,
+                                           int64_t limit, int64_t offset) = 0;
+  virtual int64_t AuditCount() = 0;
 };
 
 // ---- The store ---------------------------------------------------------------------------------
@@ -257,6 +418,7 @@ class Txn {
 struct StoreOptions {
   std::string path;              // the database file; created when missing
   int busy_timeout_ms = 10000;
+  int readers = 4;               // reader connections for Read()
   // The clock, in milliseconds since 1970 UTC, for every time the store stamps (written as
   // ISO 8601 UTC, "2026-12-03T07:22:30.123Z") and for leases. Empty: the system clock.
   std::function<int64_t()> now_ms;
@@ -269,6 +431,10 @@ class Store {
   // Runs fn in one transaction: committed when fn returns, rolled back when it throws.
   // REQUIRES: fn does not call this Store's own methods (it holds the Store's mutex).
   virtual Status Transact(const std::function<void(Txn&)>& fn) = 0;
+  // Runs fn in a read-only snapshot on one of a few reader connections: readers (the review
+  // page) neither wait for the daemon's writes nor hold them up. A write inside fn fails
+  // with StoreError. Errors as for Transact.
+  virtual Status Read(const std::function<void(Txn&)>& fn) = 0;
 
   // Jobs. A job is claimed with a lease; a claimed job whose lease ran out (the process
   // died) is claimable again, and counts an attempt each time it is claimed.

@@ -19,7 +19,9 @@ const std::set<std::string>& KnownKeys() {
       "purr.poll_interval_ms", "purr.job.lease_ms", "purr.job.max_attempts",
       "purr.http.address", "purr.outbox.webhook", "purr.outbox.file",
       "purr.outbox.webhook_timeout_ms", "purr.jurisdiction", "purr.limits.letter_mb",
-      "purr.limits.payment_mb", "purr.ocr.page_deadline_s"};
+      "purr.limits.payment_mb", "purr.ocr.page_deadline_s", "purr.ocr.page_image_width",
+      "purr.web.secure_cookie", "purr.web.session_idle_min", "purr.web.session_max_h",
+      "purr.web.lockout_failures", "purr.web.lockout_min"};
   return keys;
 }
 
@@ -105,6 +107,12 @@ Result<Config> LoadConfig(const std::string& path) {
     c.max_letter_bytes = number("purr.limits.letter_mb", 64, 1, 4096) << 20;
     c.max_payment_bytes = number("purr.limits.payment_mb", 1024, 1, 65536) << 20;
     c.page_deadline_s = static_cast<int>(number("purr.ocr.page_deadline_s", 60, 1, 3600));
+    c.page_image_width = static_cast<int>(number("purr.ocr.page_image_width", 1240, 0, 10000));
+    c.secure_cookie = conf->getBool("purr.web.secure_cookie", false);
+    c.session_idle_min = static_cast<int>(number("purr.web.session_idle_min", 30, 1, 1440));
+    c.session_max_h = static_cast<int>(number("purr.web.session_max_h", 12, 1, 720));
+    c.lockout_failures = static_cast<int>(number("purr.web.lockout_failures", 5, 1, 1000));
+    c.lockout_min = static_cast<int>(number("purr.web.lockout_min", 15, 1, 1440));
   } catch (const Poco::Exception& e) {
     return Status::InvalidInput(path + ": " + e.message());
   }

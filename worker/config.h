@@ -36,6 +36,12 @@ struct Config {
   int64_t max_letter_bytes = 64 << 20;    // purr.limits.letter_mb
   int64_t max_payment_bytes = int64_t{1} << 30;  // purr.limits.payment_mb
   int page_deadline_s = 60;    // purr.ocr.page_deadline_s
+  int page_image_width = 1240; // purr.ocr.page_image_width; 0 = keep no page images
+  bool secure_cookie = false;  // purr.web.secure_cookie: set when served behind TLS
+  int session_idle_min = 30;   // purr.web.session_idle_min
+  int session_max_h = 12;      // purr.web.session_max_h
+  int lockout_failures = 5;    // purr.web.lockout_failures
+  int lockout_min = 15;        // purr.web.lockout_min
 };
 
 // Reads a config file. Errors name the file and the key: an unreadable file, a number that

@@ -209,7 +209,7 @@ Status Daemon::Prepare() {
     fs::create_directories(fs::path(config_.work) / kind, ec);
     if (ec) return Status::IoError(config_.work + ": " + ec.message());
   }
-  Result<std::unique_ptr<store::Store>> store = store::OpenStore({config_.db, 10000, nullptr});
+  Result<std::unique_ptr<store::Store>> store = store::OpenStore(store::StoreOptions{config_.db, 10000, 4, nullptr});
   if (!store.ok()) return store.status();
   store_ = std::move(*store);
   pipeline_ = std::make_unique<Pipeline>(*store_, config_, log_, metrics_);

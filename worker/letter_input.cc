@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <filesystem>
 
+#include <Poco/JSON/Array.h>
+
+#include <sstream>
+
 #include "mail/message.h"
 #include "worker/file_io.h"
 
@@ -11,6 +15,12 @@ namespace purr {
 namespace {
 
 namespace fs = std::filesystem;
+
+LetterPage TextPage(const std::string& text) {
+  LetterPage page;
+  page.text = text;
+  return page;
+}
 
 bool IsValidUtf8(const std::string& s) {
   size_t i = 0;
@@ -133,7 +143,29 @@ Result<std::string> LetterReader::Ocr(const ocr::Document& doc, LetterText* lett
     }
     if (!text.empty()) text += "\n\n";
     text += result.text;
-    letter->pages.push_back({result.text, result.confidence});
+    LetterPage kept;
+    kept.text = result.text;
+    kept.confidence = result.confidence;
+    if (!result.words.empty()) {
+      Poco::JSON::Array words;
+      for (const ocr::Word& w : result.words) {
+        Poco::JSON::Array box;
+        box.add(w.x);
+        box.add(w.y);
+        box.add(w.width);
+        box.add(w.height);
+        box.add(w.text);
+        words.add(box);
+      }
+      std::ostringstream json;
+      words.stringify(json);
+      kept.words_json = json.str();
+    }
+    kept.png = std::move(result.page_png);
+    kept.width = result.width;
+    kept.height = result.height;
+    kept.image_scale = result.page_image_scale;
+    letter->pages.push_back(std::move(kept));
     ++letter->ocr_pages;
   }
   if (failed == doc.page_count()) {
@@ -173,7 +205,7 @@ Result<LetterText> LetterReader::Read(const std::string& path) {
   if (!text.ok()) return text.status().WithContext(path);
   if (converted) letter.warnings.push_back("not valid UTF-8: read as Windows-1252");
   letter.text = std::move(*text);
-  letter.pages.push_back({letter.text, -1});
+  letter.pages.push_back(TextPage(letter.text));
   return letter;
 }
 
@@ -188,13 +220,13 @@ Result<LetterText> LetterReader::ReadEmail(const std::string& path, const std::s
   std::string& text = letter.text;
   if (!message->subject.empty()) text += message->subject + "\n\n";
   text += message->text;
-  letter.pages.push_back({text, -1});
+  letter.pages.push_back(TextPage(text));
   for (mail::Attachment& attachment : message->attachments) {
     const std::string& type = attachment.detected_type;
     std::string name = attachment.filename.empty() ? "(unnamed)" : attachment.filename;
     if (type == "text") {
       text += "\n\n" + attachment.text;
-      letter.pages.push_back({attachment.text, -1});
+      letter.pages.push_back(TextPage(attachment.text));
     } else if (type == "pdf" || type == "tiff" || type == "png" || type == "jpeg") {
       Result<std::string> ocr = OcrBytes(std::move(attachment.bytes), name, &letter);
       if (ocr.ok()) {

@@ -21,6 +21,13 @@ namespace purr {
 struct LetterPage {
   std::string text;
   double confidence = -1;  // OCR's mean word confidence 0-100; -1 for text not OCR'd
+  // For an OCR'd page, when the reader's engine options ask for them: the words as a JSON
+  // array of [x, y, width, height, "text"] in the normalised page's pixels (width x height),
+  // and that page as a grey PNG, `image_scale` PNG pixels per page pixel.
+  std::string words_json;
+  std::string png;
+  int width = 0, height = 0;
+  double image_scale = 0;
 };
 
 struct LetterText {

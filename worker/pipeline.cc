@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "bank/bank.h"
+#include "casework/casework.h"
 #include "cases/engine.h"
 #include "cases/linker.h"
 #include "classify/classify.h"
@@ -82,6 +83,16 @@ std::string ClassificationJson(const classify::Classification& c) {
       w->set("source", why.source);
       w->set("id", why.id);
       w->set("detail", extract::MaskSensitive(why.detail));
+      if (!why.spans.empty()) {
+        Array::Ptr spans = new Array;
+        for (const classify::Span& span : why.spans) {
+          Array::Ptr pair = new Array;
+          pair->add(static_cast<uint64_t>(span.start));
+          pair->add(static_cast<uint64_t>(span.end));
+          spans->add(pair);
+        }
+        w->set("spans", spans);
+      }
       reasons->add(w);
     }
     o->set("reasons", reasons);
@@ -126,6 +137,12 @@ Result<std::string> KeepOriginal(const std::string& dir, const std::string& sha,
   fs::rename(tmp, target, ec);
   if (ec) return Status::IoError(target.string() + ": " + ec.message());
   return target.string();
+}
+
+// Keeps an OCR'd page's image beside its original, as dir/ab/cd/<sha256>.p<page>.png.
+Result<std::string> KeepPageImage(const std::string& dir, const std::string& sha, int page,
+                                  const std::string& png) {
+  return KeepOriginal(dir, sha + ".p" + std::to_string(page), png, "page.png");
 }
 
 std::string MaskedPayer(const bank::Transaction& t) {
@@ -197,23 +214,6 @@ matching::Invoice ToMatchingInvoice(const store::InvoiceRecord& r) {
   inv.customer_name = r.customer_name;
   inv.payer_accounts = r.payer_accounts;
   return inv;
-}
-
-std::string EventBody(const store::EventRecord& e) {
-  Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-  o.set("event_id", e.event_id);
-  o.set("idempotency_key", e.idempotency_key);
-  o.set("type", e.type);
-  o.set("customer", e.customer);
-  o.set("case", e.case_id);
-  Array::Ptr invoices = new Array;
-  for (const std::string& i : e.invoices) invoices->add(i);
-  o.set("invoices", invoices);
-  o.set("payment_id", e.payment_id);
-  o.set("at", e.at);
-  std::ostringstream out;
-  o.stringify(out);
-  return out.str();
 }
 
 void AuditAll(store::Txn& txn, const std::string& subject,
@@ -290,6 +290,8 @@ LetterReaderOptions Pipeline::ReaderOptions() const {
   options.max_text_bytes = config->max_letter_bytes;
   options.ocr_limits.max_file_bytes = config->max_letter_bytes;
   options.engine.page_deadline_ms = config->page_deadline_s * 1000;
+  options.engine.words = config->page_image_width > 0;
+  options.engine.page_image_max_width = config->page_image_width;
   return options;
 }
 
@@ -398,7 +400,20 @@ JobOutcome Pipeline::ProcessLetter(const store::Job& job, LetterReader& reader) 
   record.decision_rules_version = rules->decisions.version;
   int page_no = 1;
   for (const LetterPage& page : letter->pages) {
-    record.pages.push_back({page_no++, page.text, page.confidence});
+    store::PageRecord p;
+    p.page = page_no++;
+    p.text = page.text;
+    p.confidence = page.confidence;
+    p.words_json = page.words_json;
+    p.width = page.width;
+    p.height = page.height;
+    if (!page.png.empty()) {
+      Result<std::string> image = KeepPageImage(config->store_dir, sha, p.page, page.png);
+      if (!image.ok()) return {JobOutcome::Kind::kRetry, image.status().message(), ""};
+      p.image_path = *image;
+      p.image_scale = page.image_scale;
+    }
+    record.pages.push_back(std::move(p));
   }
 
   cases::LetterDecision decision;
@@ -636,37 +651,11 @@ JobOutcome Pipeline::ProcessPayments(const store::Job& job) {
                      std::nullopt});
         }
       }
-      for (const std::string& customer : blocking_customers) {
-        cases::ReactivationFacts facts;
-        facts.customer = customer;
-        facts.payment_id = t.payment_id;
-        for (const store::InvoiceRecord& inv : txn.InvoicesOfCustomer(customer)) {
-          if (!inv.blocking || inv.status == "closed") continue;
-          auto it = paid.find(inv.invoice);
-          const int64_t before = inv.open_minor + (it == paid.end() ? 0 : it->second);
-          facts.blocking.push_back({inv.invoice, inv.case_id, before, inv.open_minor});
-        }
-        facts.held_cases = txn.HeldCases(customer);
-        cases::ReactivationDecision r = cases::DecideReactivation(rules->decisions, facts);
-        AuditAll(txn, "customer:" + customer, r.audit);
-        if (r.follow_up) {
-          txn.AddFollowUp(*r.follow_up, 0, t.payment_id);
-          ++follow_ups;
-        }
-        if (r.reactivation) {
-          store::EventRecord e;
-          e.idempotency_key = r.reactivation->idempotency_key;
-          e.event_id = "evt-" + Sha256Hex(e.idempotency_key).substr(0, 24);
-          e.type = "reactivation";
-          e.customer = customer;
-          e.case_id = r.reactivation->case_id;
-          e.invoices = r.reactivation->invoices;
-          e.payment_id = t.payment_id;
-          e.at = store_.Now();
-          e.body_json = EventBody(e);
-          if (txn.AddEvent(e)) ++reactivated;
-        }
-      }
+      casework::Context ctx{&rules->decisions, "purr/worker", store_.Now(), ""};
+      casework::SettlementCounts settled =
+          casework::ApplySettlement(txn, ctx, t.payment_id, paid, blocking_customers);
+      follow_ups += settled.follow_ups;
+      reactivated += settled.reactivated;
     }
     expected_generation = generation + (changed ? 1 : 0);
     txn.Audit("purr/worker", file_subject,

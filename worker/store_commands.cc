@@ -2,6 +2,7 @@
 // allocations, invoices, cases, followups, events, status, audit).
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Util/ServerApplication.h>
 
@@ -12,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "casework/casework.h"
 #include "common/money.h"
 #include "matching/ledger.h"
 #include "store/store.h"
@@ -73,7 +75,7 @@ struct StoreCommand {
     Result<Config> config_or = ConfigFromOptions(cl.Get("config"), cl.Get("db"));
     if (!config_or.ok()) return cl.UsageError(config_or.status().message());
     config = *config_or;
-    Result<std::unique_ptr<store::Store>> s = store::OpenStore({config.db, 10000, nullptr});
+    Result<std::unique_ptr<store::Store>> s = store::OpenStore(store::StoreOptions{config.db, 10000, 4, nullptr});
     if (!s.ok()) {
       std::cerr << "purr " << name << ": " << s.status().message() << "\n";
       return cli::kExitSomeFailed;
@@ -490,15 +492,9 @@ int RunEventsCommand(const CommandArgs& args) {
   if (!events.ok()) return c.Fail("events", events.status());
   for (const store::EventRecord& e : *events) {
     if (c.cl.Has("json")) {
-      Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-      o.set("event_id", e.event_id);
-      o.set("idempotency_key", e.idempotency_key);
-      o.set("type", e.type);
-      o.set("customer", e.customer);
-      o.set("case", e.case_id);
-      o.set("invoices", Strings(e.invoices));
-      o.set("payment_id", e.payment_id);
-      o.set("at", e.at);
+      // The event as delivered, then how far its delivery got.
+      Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(/*preserveObjectOrder=*/true));
+      Object o = *parser.parse(casework::EventBody(e)).extract<Object::Ptr>();
       Object::Ptr delivered = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
       delivered->set("file", e.delivered_file);
       delivered->set("webhook", e.delivered_webhook);

@@ -259,7 +259,10 @@ TEST_F(StoreTest, LettersHoldsAndFollowUpsMakeTheCaseFlag) {
     l.legal = "halt";
     l.case_id = "S-K-1";
     l.status = "hold";
-    l.pages = {{1, "text", -1}};
+    l.pages.resize(1);
+    l.pages[0].page = 1;
+    l.pages[0].text = "text";
+    l.pages[0].confidence = -1;
     const int64_t id = t.InsertLetter(l);
     t.AddHold({"S-K-1", "dispute", "case.halt-letter"}, id);
     cases::FollowUp f;
