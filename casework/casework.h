@@ -99,8 +99,8 @@ ActionResult ApplyLetterAction(store::Txn& txn, const Context& ctx, int64_t lett
 ActionResult ApplyPaymentAction(store::Txn& txn, const Context& ctx,
                                 const std::string& payment_id, const PaymentAction& action);
 
-// The version a clerk's page sends back: the highest version of the open follow-ups of a
-// letter or payment (0 when none is open).
+// The version a clerk's page sends back: the sum of the versions of the follow-ups of a
+// letter or payment, open or not (any change raises it).
 int64_t FollowUpVersion(const std::vector<store::FollowUpRecord>& follow_ups);
 
 }  // namespace purr::casework

@@ -15,15 +15,19 @@ packages=(
   libre2-dev libyaml-cpp-dev libicu-dev libgmime-3.0-dev libcld2-dev libfasttext-dev
   # classifier comparison (fixtures/models/compare_liblinear.py): liblinear command-line tools
   liblinear-tools
-  # store, daemon, archives
-  libsqlitecpp-dev libsqlite3-dev libpoco-dev libarchive-dev
+  # store, daemon, archives; OpenSSL for password hashing and session tokens
+  libsqlitecpp-dev libsqlite3-dev libpoco-dev libarchive-dev libssl-dev
   # bank files: expat for streaming camt XML (also pulled in by libpoco-dev)
   libexpat1-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3
+  libgtest-dev libgmock-dev libbenchmark-dev python3 curl
+  # the review pages in a real browser (tests/browser): Chromium driven by playwright-core
+  chromium nodejs
   # fixture generator: ImageMagick renders letters as scans, with these fonts
   imagemagick fonts-liberation fonts-dejavu-core libtiff-tools
 )
+# Debian's npm, unless an npm came with the installed nodejs (NodeSource's conflicts with it).
+if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -32,8 +36,19 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# playwright-core for the browser test, pinned by tests/browser/package-lock.json.
+browser_deps() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+  if [ ! -d "$dir/node_modules/playwright-core" ]; then
+    echo "setup: npm ci in tests/browser (playwright-core)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"
+  browser_deps
   exit 0
 fi
 
@@ -43,3 +58,4 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+browser_deps

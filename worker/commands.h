@@ -29,6 +29,7 @@ int RunLettersCommand(const CommandArgs& args);
 int RunAllocationsCommand(const CommandArgs& args);
 int RunCasesCommand(const CommandArgs& args);
 int RunFollowUpsCommand(const CommandArgs& args);
+int RunUsersCommand(const CommandArgs& args);
 int RunEventsCommand(const CommandArgs& args);
 int RunStatusCommand(const CommandArgs& args);
 int RunAuditCommand(const CommandArgs& args);

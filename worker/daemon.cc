@@ -28,6 +28,8 @@
 #include <vector>
 
 #include "store/store.h"
+#include "web/review.h"
+#include "web/server.h"
 #include "worker/ops.h"
 #include "worker/pipeline.h"
 
@@ -161,40 +163,8 @@ class Daemon {
   std::atomic<int> busy_{0};
   std::atomic<int64_t> claim_counter_{0};
   std::atomic<int64_t> last_activity_ms_{0};
+  std::unique_ptr<web::ReviewApp> review_;
   std::unique_ptr<Poco::Net::HTTPServer> http_;
-};
-
-class HttpHandler : public Poco::Net::HTTPRequestHandler {
- public:
-  explicit HttpHandler(std::function<std::string(const std::string&, int*, std::string*)> serve)
-      : serve_(std::move(serve)) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& request,
-                     Poco::Net::HTTPServerResponse& response) override {
-    int status = 200;
-    std::string type = "text/plain; version=0.0.4";
-    const std::string path = Poco::URI(request.getURI()).getPath();
-    std::string body = serve_(path, &status, &type);
-    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-    response.setContentType(type);
-    response.setContentLength(static_cast<std::streamsize>(body.size()));
-    response.send() << body;
-  }
-
- private:
-  std::function<std::string(const std::string&, int*, std::string*)> serve_;
-};
-
-class HttpFactory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit HttpFactory(std::function<std::string(const std::string&, int*, std::string*)> serve)
-      : serve_(std::move(serve)) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest&) override {
-    return new HttpHandler(serve_);
-  }
-
- private:
-  std::function<std::string(const std::string&, int*, std::string*)> serve_;
 };
 
 Status Daemon::Prepare() {
@@ -547,25 +517,34 @@ std::string Daemon::MetricsText() {
 
 void Daemon::StartHttp() {
   if (config_.http_address.empty()) return;
-  Poco::Net::SocketAddress address(config_.http_address);
-  Poco::Net::ServerSocket socket(address);
-  auto params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(4);
-  auto serve = [this](const std::string& path, int* status, std::string* type) -> std::string {
-    if (path == "/health") {
+  web::ReviewOptions options;
+  options.secure_cookie = config_.secure_cookie;
+  options.session_idle_ms = int64_t{config_.session_idle_min} * 60000;
+  options.session_max_ms = int64_t{config_.session_max_h} * 3600000;
+  options.lockout_failures = config_.lockout_failures;
+  options.lockout_ms = int64_t{config_.lockout_min} * 60000;
+  options.rules = [this] { return pipeline_->DecisionRules(); };
+  options.model_version = [this] { return pipeline_->ModelVersion(); };
+  review_ = std::make_unique<web::ReviewApp>(*store_, std::move(options));
+  auto serve = [this](const web::Request& request) -> web::Response {
+    web::Response r;
+    if (request.path == "/health") {
       bool ok = false;
-      std::string body = Health(&ok);
-      *status = ok ? 200 : 503;
-      *type = "application/json";
-      return body;
+      r.body = Health(&ok);
+      r.status = ok ? 200 : 503;
+      return r;
     }
-    if (path == "/metrics") return MetricsText();
-    *status = 404;
-    return "not found\n";
+    if (request.path == "/metrics") {
+      r.content_type = "text/plain; version=0.0.4";
+      r.body = MetricsText();
+      return r;
+    }
+    return review_->Handle(request);
   };
-  http_ = std::make_unique<Poco::Net::HTTPServer>(new HttpFactory(serve), socket, params);
-  http_->start();
-  log_.Info("http.listening", {{"address", socket.address().toString()}});
+  // /health and /metrics from the daemon itself; everything else from the review app.
+  int port = 0;
+  http_ = web::StartServer(config_.http_address, serve, 8, &port);
+  log_.Info("http.listening", {{"address", config_.http_address}, {"port", std::to_string(port)}});
 }
 
 bool Daemon::Idle() {

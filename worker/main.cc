@@ -41,6 +41,8 @@ constexpr purr::CommandSpec kCommands[] = {
     {"events", "list the outbox events (reactivations)", purr::RunEventsCommand},
     {"status", "job queue, last activity, failed jobs", purr::RunStatusCommand},
     {"audit", "the append-only audit log", purr::RunAuditCommand},
+    {"users", "the review pages' users: list, add, passwd, disable, enable",
+     purr::RunUsersCommand},
 #endif
 };
 

@@ -17,6 +17,7 @@
 #include "cases/engine.h"
 #include "cases/linker.h"
 #include "classify/classify.h"
+#include "classify/model.h"
 #include "extract/entities.h"
 #include "matching/matcher.h"
 #include "worker/classify_examples.h"
@@ -282,6 +283,18 @@ std::shared_ptr<const Config> Pipeline::CurrentConfig() const {
 std::shared_ptr<const Pipeline::Rules> Pipeline::CurrentRules() const {
   std::lock_guard<std::mutex> lock(mu_);
   return rules_;
+}
+
+std::shared_ptr<const cases::DecisionRules> Pipeline::DecisionRules() const {
+  std::shared_ptr<const Rules> rules = CurrentRules();
+  if (!rules) return nullptr;
+  return std::shared_ptr<const cases::DecisionRules>(rules, &rules->decisions);
+}
+
+std::string Pipeline::ModelVersion() const {
+  std::shared_ptr<const Rules> rules = CurrentRules();
+  if (!rules || !rules->classifier || !rules->classifier->model()) return "";
+  return rules->classifier->model()->version();
 }
 
 LetterReaderOptions Pipeline::ReaderOptions() const {

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "cases/engine.h"
 #include "store/store.h"
 #include "worker/config.h"
 #include "worker/letter_input.h"
@@ -52,6 +53,11 @@ class Pipeline {
   JobOutcome ProcessPayments(const store::Job& job);
   // The clock's work: proof-of-payment letters whose grace ran out become follow-ups.
   Status Tick(const std::string& today);
+
+  // The decision rules and the classifier model's version in force (after Reload), for the
+  // clerks' actions; null before the first successful Reload.
+  std::shared_ptr<const cases::DecisionRules> DecisionRules() const;
+  std::string ModelVersion() const;
 
  private:
   struct Rules;

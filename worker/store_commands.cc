@@ -6,6 +6,9 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Util/ServerApplication.h>
 
+#include <termios.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -17,6 +20,8 @@
 #include "common/money.h"
 #include "matching/ledger.h"
 #include "store/store.h"
+#include "web/auth.h"
+#include "web/json.h"
 #include "worker/cli.h"
 #include "worker/commands.h"
 #include "worker/config.h"
@@ -442,29 +447,13 @@ int RunFollowUpsCommand(const CommandArgs& args) {
   c.cl.Flag("all", "resolved follow-ups too");
   if (auto exit_code = c.Open(args, "followups")) return *exit_code;
   Result<std::vector<store::FollowUpRecord>> items = c.store->FollowUps(!c.cl.Has("all"));
+  const std::string today = c.store->Now().substr(0, 10);
   if (!items.ok()) return c.Fail("followups", items.status());
   for (const store::FollowUpRecord& r : *items) {
     const cases::FollowUp& f = r.follow_up;
     if (c.cl.Has("json")) {
-      Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-      o.set("id", r.id);
-      o.set("kind", f.kind);
-      o.set("rule", f.rule_id);
-      o.set("reasons", Strings(f.reasons));
-      o.set("deadline", OrNull(f.deadline));
-      o.set("priority", f.priority);
-      if (r.letter_id > 0) {
-        Object::Ptr letter = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        letter->set("id", r.letter_id);
-        letter->set("file", r.letter_file);
-        o.set("letter", letter);
-      } else {
-        o.set("letter", Poco::Dynamic::Var());
-      }
-      o.set("payment_id", OrNull(r.payment_id));
-      o.set("case", OrNull(f.case_id));
-      o.set("candidates", Strings(f.candidates));
-      o.set("status", r.status);
+      Object::Ptr json = web::FollowUpJson(r, today);
+      const Object& o = *json;
       PrintLine(o);
     } else {
       std::cout << "#" << r.id << " [" << f.kind << ", p" << f.priority << ", "
@@ -566,21 +555,142 @@ int RunAuditCommand(const CommandArgs& args) {
   for (const store::AuditRecord& a : *log) {
     if (!subject.empty() && a.subject != subject) continue;
     if (c.cl.Has("json")) {
-      Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-      o.set("id", a.id);
-      o.set("at", a.at);
-      o.set("actor", a.actor);
-      o.set("subject", a.subject);
-      o.set("action", a.action);
-      o.set("rule", a.rule_id);
-      o.set("reason", a.reason);
-      o.set("score", a.score ? Poco::Dynamic::Var(*a.score) : Poco::Dynamic::Var());
+      Object::Ptr json = web::AuditJson(a);
+      const Object& o = *json;
       PrintLine(o);
     } else {
       std::cout << a.at << " " << a.actor << " " << a.subject << " " << a.action << " ["
                 << a.rule_id << "] " << a.reason << "\n";
     }
   }
+  return cli::kExitOk;
+}
+
+}  // namespace purr
+
+namespace purr {
+namespace {
+
+// A password from the terminal without echo (asked twice), or one line of standard input.
+Result<std::string> ReadPassword(bool from_stdin) {
+  std::string first;
+  if (from_stdin || !isatty(STDIN_FILENO)) {
+    if (!std::getline(std::cin, first)) return Status::InvalidInput("no password on standard input");
+    if (!first.empty() && first.back() == '\r') first.pop_back();
+    return first;
+  }
+  termios old_mode{};
+  if (tcgetattr(STDIN_FILENO, &old_mode) != 0) return Status::IoError("cannot read the terminal");
+  termios quiet = old_mode;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  auto ask = [&](const char* prompt, std::string* out) {
+    std::cerr << prompt << std::flush;
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    const bool got = static_cast<bool>(std::getline(std::cin, *out));
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &old_mode);
+    std::cerr << "\n";
+    return got;
+  };
+  std::string second;
+  if (!ask("Password: ", &first) || !ask("Again: ", &second)) {
+    return Status::InvalidInput("no password given");
+  }
+  if (first != second) return Status::InvalidInput("the two passwords differ");
+  return first;
+}
+
+}  // namespace
+
+int RunUsersCommand(const CommandArgs& args) {
+  StoreCommand c(
+      "purr users list|add|passwd|disable|enable [--config FILE | --db PATH] [NAME] "
+      "[--role clerk|admin] [--password-stdin]",
+      "Manages the people who sign in to the review pages. 'add NAME --role clerk|admin' and "
+      "'passwd NAME' read the password without echo from the terminal (twice), or one line "
+      "from standard input with --password-stdin; it is stored as a salted PBKDF2-HMAC-SHA256 "
+      "hash. 'disable NAME' ends the user's sessions and refuses their sign-in; 'enable NAME' "
+      "allows it again. Every change is audited as purr/cli.");
+  c.cl.Value("role", "ROLE", "clerk (works the queue) or admin (also the audit log and users)");
+  c.cl.Flag("password-stdin", "read the password as one line of standard input");
+  c.cl.Integer("iterations", "N", "PBKDF2 iterations (default 600000; lower only for tests)",
+               1000, 100000000);
+  c.cl.Flag("json", "list: one JSON object per user");
+  if (auto exit_code = c.Open(args, "users")) return *exit_code;
+  const std::vector<std::string>& words = c.cl.positional();
+  if (words.empty()) return c.cl.UsageError("say list, add, passwd, disable or enable");
+  const std::string& verb = words[0];
+  if (verb == "list") {
+    if (words.size() != 1) return c.cl.UsageError("list takes no name");
+    std::vector<store::UserRecord> users;
+    Status read = c.store->Read([&](store::Txn& txn) { users = txn.Users(); });
+    if (!read.ok()) return c.Fail("users", read);
+    for (const store::UserRecord& u : users) {
+      if (c.cl.Has("json")) {
+        PrintLine(*web::UserJson(u));
+      } else {
+        std::cout << u.name << "  " << u.role << (u.disabled ? "  disabled" : "") << "  since "
+                  << u.created_at << "\n";
+      }
+    }
+    return cli::kExitOk;
+  }
+  if (verb != "add" && verb != "passwd" && verb != "disable" && verb != "enable") {
+    return c.cl.UsageError("unknown users command '" + verb + "'");
+  }
+  if (words.size() != 2) return c.cl.UsageError(verb + " needs one user NAME");
+  const std::string& name = words[1];
+  if (std::string problem = web::UserNameProblem(name); !problem.empty()) {
+    return c.cl.UsageError(problem);
+  }
+  const std::string role = c.cl.Get("role");
+  if (verb == "add" && role != "clerk" && role != "admin") {
+    return c.cl.UsageError("add needs --role clerk or --role admin");
+  }
+  if (verb != "add" && !role.empty()) return c.cl.UsageError("--role is for add only");
+  const int iterations =
+      static_cast<int>(c.cl.GetInteger("iterations", web::kDefaultPasswordIterations));
+  std::string hash;
+  if (verb == "add" || verb == "passwd") {
+    Result<std::string> password = ReadPassword(c.cl.Has("password-stdin"));
+    if (!password.ok()) return c.Fail("users", password.status());
+    if (std::string problem = web::PasswordProblem(*password); !problem.empty()) {
+      return c.Fail("users", Status::InvalidInput(problem));
+    }
+    Result<std::string> h = web::HashPassword(*password, iterations);
+    if (!h.ok()) return c.Fail("users", h.status());
+    hash = *h;
+  }
+  std::string refusal;
+  Status done = c.store->Transact([&](store::Txn& txn) {
+    std::optional<store::UserRecord> u = txn.GetUser(name);
+    if (verb == "add" && u) {
+      refusal = "user " + name + " exists (use passwd to change the password)";
+      return;
+    }
+    if (verb != "add" && !u) {
+      refusal = "no user " + name;
+      return;
+    }
+    store::UserRecord rec = u.value_or(store::UserRecord{});
+    const std::string before = u ? web::Stringify(web::UserJson(*u)) : "";
+    rec.name = name;
+    if (verb == "add") rec.role = role;
+    if (!hash.empty()) rec.password_hash = hash;
+    if (verb == "disable") rec.disabled = true;
+    if (verb == "enable") rec.disabled = false;
+    txn.PutUser(rec);
+    if (verb == "passwd" || verb == "disable") txn.DeleteSessionsOf(name);
+    if (verb == "passwd" || verb == "enable") txn.PutThrottle(store::SignInThrottle{name, 0, 0});
+    const std::string what = verb == "add"      ? "user added as " + role
+                             : verb == "passwd" ? "password changed; sessions ended"
+                             : verb == "disable" ? "disabled; sessions ended"
+                                                 : "enabled";
+    txn.AuditChange("purr/cli", "user:" + name, {"user_" + verb, "cli.users", what, std::nullopt},
+                    before, web::Stringify(web::UserJson(rec)));
+  });
+  if (!done.ok()) return c.Fail("users", done);
+  if (!refusal.empty()) return c.Fail("users", Status::InvalidInput(refusal));
+  std::cout << "purr users: " << verb << " " << name << ": done\n";
   return cli::kExitOk;
 }
 
