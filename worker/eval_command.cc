@@ -15,6 +15,9 @@
 #include "worker/classify_examples.h"
 #include "worker/cli.h"
 #include "worker/commands.h"
+#ifdef PURR_HAVE_STORE
+#include "worker/corrections.h"
+#endif
 #include "worker/letter_input.h"
 
 namespace purr {
@@ -23,11 +26,12 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
-    "purr eval --examples PATH [--model MODEL|none] [--rules DIR] [--split test|train|all] "
+    "purr eval --examples PATH [--db STORE] [--model MODEL|none] [--rules DIR] [--split test|train|all] "
     "[--ocr [--scans DIR] [--threads N]] [--verbose]";
 
 constexpr const char* kDescription =
-    "Classifies labelled letters (JSON lines as for purr train; default: the test split) and "
+    "Classifies labelled letters (JSON lines as for purr train; default: the test split; "
+    "with --db also the clerks' corrected letters of that split, on their stored text) and "
     "prints per-class precision, recall and F1, macro-F1, the confusion matrix, legal-halt "
     "recall and language accuracy. With --ocr the letters are read from their scans under "
     "--scans (default fixtures/scans; files named <folder>_<letter>.<ext>) through the OCR "
@@ -105,6 +109,9 @@ LetterScans ReadLetterScans(const std::vector<LabelledLetter>& letters, const st
 int RunEvalCommand(const CommandArgs& args) {
   cli::CommandLine cl(kUsage, kDescription);
   cl.Value("examples", "PATH", "JSON-lines file or folder of labels.jsonl files");
+  cl.Value("db", "PATH",
+           "also the clerks' class corrections in this store (letters with ids divisible by 5 "
+           "are the test split)");
   cl.Value("model", "MODEL", "model file (default fixtures/models/classify.model; 'none': rules only)");
   cl.Value("rules", "DIR", "rule files (default rules/)");
   cl.Value("split", "SPLIT", "test (default), train or all");
@@ -114,15 +121,30 @@ int RunEvalCommand(const CommandArgs& args) {
              256);
   cl.Flag("verbose", "list the letters classified differently from their labels");
   if (auto exit_code = cl.Parse(args)) return *exit_code;
-  if (!cl.Has("examples")) return cl.UsageError("--examples is required");
+  if (!cl.Has("examples") && !cl.Has("db")) return cl.UsageError("--examples or --db is required");
   const std::string split = cl.Get("split", "test");
   if (split != "train" && split != "test" && split != "all") return cl.UsageError("--split must be test, train or all");
   const int threads = static_cast<int>(
       cl.GetInteger("threads", std::max(1u, std::thread::hardware_concurrency())));
-  Result<std::vector<LabelledLetter>> letters = ReadLabelledLetters(cl.Get("examples"), split);
+  Result<std::vector<LabelledLetter>> letters = std::vector<LabelledLetter>();
+  if (cl.Has("examples")) letters = ReadLabelledLetters(cl.Get("examples"), split);
   if (!letters.ok()) {
     std::cerr << "purr eval: " << letters.status().message() << "\n";
     return cli::kExitSomeFailed;
+  }
+  size_t corrected = 0;
+  if (cl.Has("db")) {
+#ifdef PURR_HAVE_STORE
+    Result<std::vector<LabelledLetter>> more = ReadCorrectedLetters(cl.Get("db"), split);
+    if (!more.ok()) {
+      std::cerr << "purr eval: " << more.status().message() << "\n";
+      return cli::kExitSomeFailed;
+    }
+    corrected = more->size();
+    for (LabelledLetter& l : *more) letters->push_back(std::move(l));
+#else
+    return cl.UsageError("--db needs a purr built with the store");
+#endif
   }
   Result<ClassifierSetup> setup = LoadClassifierSetup(cl.Get("rules"), cl.Get("model"));
   if (!setup.ok()) {
@@ -170,7 +192,10 @@ int RunEvalCommand(const CommandArgs& args) {
   std::cout << "model: " << (setup->model ? setup->model->version() : "none (rules only)")
             << "\nrules: " << setup->rules->version() << " (" << setup->rules->rules().size()
             << " rules, " << setup->rules->pattern_count() << " patterns)\ninput: "
-            << (cl.Has("ocr") ? "OCR of scans" : "clean text") << ", split " << split << "\n"
+            << (cl.Has("ocr") ? "OCR of scans" : "clean text") << ", split " << split
+            << (cl.Has("db") ? ", " + std::to_string(corrected) + " letters from clerks' corrections"
+                             : std::string())
+            << "\n"
             << classify::FormatMetrics(metrics);
   std::cout << "classification: " << static_cast<int>(items.size() / std::max(seconds, 1e-9))
             << " letters/s (one thread, text only)\n"

@@ -6,12 +6,15 @@
 #include "worker/classify_examples.h"
 #include "worker/cli.h"
 #include "worker/commands.h"
+#ifdef PURR_HAVE_STORE
+#include "worker/corrections.h"
+#endif
 
 namespace purr {
 namespace {
 
 constexpr const char* kUsage =
-    "purr train --examples PATH --out MODEL [--split train|test|all] [--epoch N] [--dim N] "
+    "purr train --examples PATH [--db STORE] --out MODEL [--split train|test|all] [--epoch N] [--dim N] "
     "[--seed N] [--lr RATE] [--minn N] [--maxn N] [--date YYYY-MM-DD]";
 
 constexpr const char* kDescription =
@@ -19,7 +22,8 @@ constexpr const char* kDescription =
     "n-grams, and a character n-gram language model) from JSON lines {\"text\" or \"file\", "
     "\"lang\", \"classes\", \"legal\"}. PATH is a JSON-lines file or a folder whose "
     "labels.jsonl files are read (e.g. fixtures/letters). Only lines with split \"train\" "
-    "(or no split) are used unless --split says otherwise. Training is deterministic for the "
+    "(or no split) are used unless --split says otherwise. With --db the clerks' class "
+    "corrections and confirmations in the store are added (the train split of them). Training is deterministic for the "
     "same examples and options. The model's version (date and content hash) is printed and "
     "reported by every classification. Exit status: 0 written, 1 failed, 2 usage error.";
 
@@ -28,6 +32,9 @@ constexpr const char* kDescription =
 int RunTrainCommand(const CommandArgs& args) {
   cli::CommandLine cl(kUsage, kDescription);
   cl.Value("examples", "PATH", "JSON-lines file or folder of labels.jsonl files");
+  cl.Value("db", "PATH",
+           "also the clerks' class corrections in this store (letters with ids divisible by 5 "
+           "are the test split)");
   cl.Value("out", "MODEL", "model file to write");
   cl.Value("split", "SPLIT", "train (default), test or all");
   cl.Integer("epoch", "N", "training epochs (default 200)", 1, 1000);
@@ -38,7 +45,9 @@ int RunTrainCommand(const CommandArgs& args) {
   cl.Integer("maxn", "N", "longest character n-gram (default 4)", 0, 10);
   cl.Value("date", "YYYY-MM-DD", "date in the model version (default today, UTC)");
   if (auto exit_code = cl.Parse(args)) return *exit_code;
-  if (!cl.Has("examples") || !cl.Has("out")) return cl.UsageError("--examples and --out are required");
+  if ((!cl.Has("examples") && !cl.Has("db")) || !cl.Has("out")) {
+    return cl.UsageError("--out and --examples or --db (or both) are required");
+  }
   classify::TrainOptions options;
   // The ranges declared above fit an int.
   options.epoch = static_cast<int>(cl.GetInteger("epoch", options.epoch));
@@ -53,10 +62,25 @@ int RunTrainCommand(const CommandArgs& args) {
   if (split != "train" && split != "test" && split != "all") {
     return cl.UsageError("--split must be train, test or all");
   }
-  Result<std::vector<LabelledLetter>> letters = ReadLabelledLetters(cl.Get("examples"), split);
+  Result<std::vector<LabelledLetter>> letters = std::vector<LabelledLetter>();
+  if (cl.Has("examples")) letters = ReadLabelledLetters(cl.Get("examples"), split);
   if (!letters.ok()) {
     std::cerr << "purr train: " << letters.status().message() << "\n";
     return cli::kExitSomeFailed;
+  }
+  size_t corrected = 0;
+  if (cl.Has("db")) {
+#ifdef PURR_HAVE_STORE
+    Result<std::vector<LabelledLetter>> more = ReadCorrectedLetters(cl.Get("db"), split);
+    if (!more.ok()) {
+      std::cerr << "purr train: " << more.status().message() << "\n";
+      return cli::kExitSomeFailed;
+    }
+    corrected = more->size();
+    for (LabelledLetter& l : *more) letters->push_back(std::move(l));
+#else
+    return cl.UsageError("--db needs a purr built with the store");
+#endif
   }
   std::vector<classify::Example> examples;
   for (auto& letter : *letters) examples.push_back(std::move(letter.example));
@@ -73,7 +97,8 @@ int RunTrainCommand(const CommandArgs& args) {
     return cli::kExitSomeFailed;
   }
   Result<std::shared_ptr<const classify::Model>> loaded = classify::Model::FromBytes(*model);
-  std::cout << "trained on " << examples.size() << " letters (split " << split << "); model "
+  std::cout << "trained on " << examples.size() << " letters (split " << split << "; "
+            << corrected << " from clerks' corrections); model "
             << (loaded.ok() ? (*loaded)->version() : "?") << " written to " << cl.Get("out")
             << " (" << model->size() << " bytes)\n";
   return cli::kExitOk;

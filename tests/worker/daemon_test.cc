@@ -883,3 +883,48 @@ TEST(DaemonCrash, SigkillAtRandomMomentsLosesAndDoublesNothing) {
 
 }  // namespace
 }  // namespace purr::testing
+
+namespace purr::testing {
+namespace {
+
+// `purr users`: passwords from standard input, never echoed or stored in the clear; every
+// change audited.
+TEST(PurrUsers, AddListPasswdDisableEnableFromTheCommandLine) {
+  Installation install("users");
+  auto users = [&](const std::string& args, const std::string& stdin_text = "") {
+    const std::string cmd = (stdin_text.empty() ? std::string() : "printf '%s\\n' '" + stdin_text + "' | ") +
+                            PURR_BINARY + std::string(" users ") + args + " --config " +
+                            install.config() + " --iterations 1000";
+    return RunProgram("sh", {"-c", cmd});
+  };
+  PurrRun add = users("add kari --role clerk --password-stdin", "a-long-password");
+  EXPECT_EQ(add.exit_code, 0) << add.err;
+  EXPECT_EQ(add.out.find("a-long-password"), std::string::npos);
+  EXPECT_EQ(users("add kari --role clerk --password-stdin", "another-password").exit_code, 1)
+      << "a second add is refused";
+  EXPECT_EQ(users("add anna --role boss --password-stdin", "a-long-password").exit_code, 2);
+  EXPECT_EQ(users("add anna --role admin --password-stdin", "short").exit_code, 1);
+  EXPECT_EQ(users("add 'an na' --role admin --password-stdin", "a-long-password").exit_code, 2);
+  EXPECT_EQ(users("add anna --role admin --password-stdin", "a-long-password").exit_code, 0);
+  EXPECT_EQ(users("passwd kari --password-stdin", "a-new-long-password").exit_code, 0);
+  EXPECT_EQ(users("disable kari").exit_code, 0);
+  EXPECT_EQ(users("disable nobody").exit_code, 1);
+  PurrRun list = users("list");
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("kari  clerk  disabled"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("anna  admin"), std::string::npos) << list.out;
+  EXPECT_EQ(users("enable kari").exit_code, 0);
+  PurrRun json = users("list --json");
+  EXPECT_EQ(json.out.find("pbkdf2"), std::string::npos) << "no hash is printed";
+  std::ifstream db(install.path("purr.sqlite"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(db)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(bytes.find("a-long-password"), std::string::npos) << "no password in the store";
+  PurrRun audit = install.Purr("audit", {"--subject", "user:kari"});
+  EXPECT_NE(audit.out.find("user_add"), std::string::npos) << audit.out;
+  EXPECT_NE(audit.out.find("user_passwd"), std::string::npos);
+  EXPECT_NE(audit.out.find("user_disable"), std::string::npos);
+  EXPECT_NE(audit.out.find("user_enable"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace purr::testing
