@@ -438,12 +438,14 @@ ActionResult ApplyPaymentAction(store::Txn& txn, const Context& ctx,
                    std::nullopt});
       }
     }
-    txn.AuditChange(ctx.actor, subject, note, before, "");
     SettlementCounts counts = ApplySettlement(txn, ctx, payment_id, paid, blocking_customers);
     for (int i = 0; i < counts.reactivated; ++i) result.events.push_back("reactivation");
     if (payment->unapplied_minor == 0) {
       ResolveOpen(txn, ctx, follow_ups, "allocated in full");
     }
+    // Audited last, like every action, so that the state after includes its effects.
+    txn.AuditChange(ctx.actor, subject, note, before,
+                    Json(*PaymentState(*payment, txn.FollowUpsOf(0, payment_id))));
     result.message = note.reason;
     return result;
   }

@@ -143,6 +143,23 @@ struct Conn {
   }
 };
 
+// Resets every cached statement of a connection when it goes out of scope. A statement left
+// on its row (every lookup) keeps the connection's read snapshot open even after COMMIT: the
+// connection would go on reading that old snapshot, and in WAL mode fail to begin a write
+// (SQLITE_BUSY_SNAPSHOT) once another connection or process wrote.
+class StatementsDone {
+ public:
+  explicit StatementsDone(Conn& conn) : conn_(conn) {}
+  StatementsDone(const StatementsDone&) = delete;
+  StatementsDone& operator=(const StatementsDone&) = delete;
+  ~StatementsDone() {
+    for (auto& entry : conn_.statements) entry.second->tryReset();
+  }
+
+ private:
+  Conn& conn_;
+};
+
 class SqliteStore;
 
 class SqliteTxn : public Txn {
@@ -1216,30 +1233,32 @@ std::vector<CaseHit> SqliteTxn::SearchCases(std::string_view text, int limit) {
   std::set<std::string> seen;
   const std::string value(text);
   if (value.empty() || limit <= 0) return out;
-  auto collect = [&](SQLite::Statement& s, const std::string& what) {
+  // Columns: case, customer, name, the value that matched and what it is.
+  auto collect = [&](SQLite::Statement& s) {
     while (s.executeStep() && static_cast<int>(out.size()) < limit) {
       std::string case_id = Col(s, 0);
       if (!seen.insert(case_id).second) continue;
-      out.push_back({case_id, Col(s, 1), Col(s, 2), what + " " + Col(s, 3)});
+      out.push_back({case_id, Col(s, 1), Col(s, 2), Col(s, 4) + " " + Col(s, 3)});
     }
   };
   // Exact identifiers first, then names containing the text.
   SQLite::Statement& exact = Sql(
-      "SELECT case_id, customer, customer_name, invoice, 1 FROM invoices WHERE invoice = ?1 "
-      "UNION ALL SELECT case_id, customer, customer_name, reference, 2 FROM invoices "
-      "WHERE reference = ?1 AND reference <> '' "
-      "UNION ALL SELECT case_id, customer, customer_name, case_id, 3 FROM invoices "
+      "SELECT case_id, customer, customer_name, invoice, 'invoice', 1 FROM invoices "
+      "WHERE invoice = ?1 "
+      "UNION ALL SELECT case_id, customer, customer_name, reference, 'reference', 2 "
+      "FROM invoices WHERE reference = ?1 AND reference <> '' "
+      "UNION ALL SELECT case_id, customer, customer_name, case_id, 'case', 3 FROM invoices "
       "WHERE case_id = ?1 "
-      "UNION ALL SELECT case_id, customer, customer_name, customer, 4 FROM invoices "
-      "WHERE customer = ?1 ORDER BY 5 LIMIT 50");
+      "UNION ALL SELECT case_id, customer, customer_name, customer, 'customer', 4 "
+      "FROM invoices WHERE customer = ?1 ORDER BY 6 LIMIT 50");
   exact.bind(1, value);
-  collect(exact, "identifier");
+  collect(exact);
   if (static_cast<int>(out.size()) < limit && value.size() >= 2) {
     SQLite::Statement& names = Sql(
-        "SELECT case_id, customer, customer_name, customer_name FROM invoices "
+        "SELECT case_id, customer, customer_name, customer_name, 'name' FROM invoices "
         "WHERE customer_name LIKE ? ESCAPE '\\' ORDER BY customer_name, case_id LIMIT 200");
     names.bind(1, "%" + LikeLiteral(value) + "%");
-    collect(names, "name");
+    collect(names);
   }
   return out;
 }
@@ -1329,6 +1348,7 @@ Status SqliteStore::Migrate() {
 Status SqliteStore::Transact(const std::function<void(Txn&)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
+    StatementsDone done(writer_);
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     SqliteTxn t(*this, writer_, Now());
     fn(t);
@@ -1391,6 +1411,7 @@ Status SqliteStore::Read(const std::function<void(Txn&)>& fn) {
   if (!conn.ok()) return conn.status();
   Status status = Status::Ok();
   try {
+    StatementsDone done(**conn);
     SQLite::Transaction txn(*(*conn)->db, SQLite::TransactionBehavior::DEFERRED);
     SqliteTxn t(*this, **conn, Now());
     fn(t);
@@ -1413,6 +1434,7 @@ Status SqliteStore::Read(const std::function<void(Txn&)>& fn) {
 Status SqliteStore::GuardedStatus(const char* what, const std::function<void()>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
+    StatementsDone done(writer_);
     fn();
   } catch (const std::exception& e) {
     return Status::IoError(options_.path + ": " + what + ": " + e.what());
@@ -1424,6 +1446,7 @@ template <typename T>
 Result<T> SqliteStore::Guarded(const char* what, const std::function<T()>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
+    StatementsDone done(writer_);
     return fn();
   } catch (const std::exception& e) {
     return Status::IoError(options_.path + ": " + what + ": " + e.what());

@@ -234,7 +234,8 @@ struct CaseHit {
   std::string case_id;
   std::string customer;
   std::string customer_name;
-  std::string matched;  // "invoice F-1", "reference 1234", "case S-1", "name Kari Nordmann"
+  std::string matched;  // "invoice F-1", "reference 1234", "case S-1", "customer K-1",
+                        // "name Kari Nordmann"
 };
 
 struct EventRecord {

@@ -579,6 +579,13 @@ void Daemon::ReloadConfig() {
   keep(&next.quarantine, config_.quarantine, "purr.quarantine");
   keep(&next.http_address, config_.http_address, "purr.http.address");
   if (next.workers != config_.workers) fixed.push_back("purr.workers");
+  // The review app reads its settings once, when the HTTP port opens.
+  if (next.secure_cookie != config_.secure_cookie ||
+      next.session_idle_min != config_.session_idle_min ||
+      next.session_max_h != config_.session_max_h ||
+      next.lockout_failures != config_.lockout_failures || next.lockout_min != config_.lockout_min) {
+    fixed.push_back("purr.web.*");
+  }
   next.workers = config_.workers;
   for (const std::string& key : fixed) {
     log_.Warn("config.needs_restart", {{"key", key}, {"kept", "the value at start"}});
@@ -593,7 +600,7 @@ void Daemon::ReloadConfig() {
     std::lock_guard<std::mutex> lock(live_mu_);
     live_ = std::make_shared<const Config>(std::move(next));
   }
-  log_.Info("config.reloaded", {{"file", config_.file}});
+  log_.Info("config.reloaded", {{"file", config_.file}, {"model", pipeline_->ModelVersion()}});
 }
 
 int Daemon::Run() {
@@ -611,7 +618,9 @@ int Daemon::Run() {
   Recover();
   const int workers = config_.workers > 0 ? config_.workers
                                           : std::max(1u, std::thread::hardware_concurrency());
-  log_.Info("daemon.started", {{"store", config_.db}, {"workers", std::to_string(workers)},
+  log_.Info("daemon.started", {{"store", config_.db},
+                               {"workers", std::to_string(workers)},
+                               {"model", pipeline_->ModelVersion()},
                                {"until_idle", options_.until_idle ? "yes" : "no"}});
   std::vector<std::thread> threads;
   for (int i = 0; i < workers; ++i) threads.emplace_back([this, i] { Worker("letter", i); });
