@@ -48,8 +48,18 @@ echo "clerk-password-1" | "$purr" users add kari --role clerk --password-stdin \
   --iterations 1000 --config "$work/purr.conf" >/dev/null
 "$purr" run --config "$work/purr.conf" 2> "$work/daemon.log" &
 daemon=$!
-for _ in $(seq 1 100); do
-  if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then break; fi
+up=""
+for _ in $(seq 1 600); do
+  if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then up=1; break; fi
   sleep 0.1
 done
-node "$here/review_test.js" "http://127.0.0.1:$port" "$out"
+if [ -z "$up" ]; then
+  echo "browser test failed: the daemon did not answer /health within 60 s; its log:"
+  tail -n 40 "$work/daemon.log"
+  exit 1
+fi
+if ! node "$here/review_test.js" "http://127.0.0.1:$port" "$out"; then
+  echo "the daemon's log (last 40 lines):"
+  tail -n 40 "$work/daemon.log"
+  exit 1
+fi
