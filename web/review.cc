@@ -56,6 +56,13 @@ Response Error(int status, const std::string& message) {
   return JsonResponse(status, o);
 }
 
+// A known resource asked with a method it does not take: 405 and the methods it does take.
+Response NotAllowed(const std::string& allow) {
+  Response r = Error(405, "method not allowed: this resource takes " + allow);
+  r.headers.push_back({"Allow", allow});
+  return r;
+}
+
 Response Redirect(const std::string& to) {
   Response r;
   r.status = 303;
@@ -274,21 +281,30 @@ std::optional<ReviewApp::Session> ReviewApp::FindSession(const Request& request)
 Response ReviewApp::Handle(const Request& request) {
   try {
     const std::vector<std::string> parts = Split(request.path);
-    if (!parts.empty() && parts[0] == "static") return StaticAsset(parts);
+    if (!parts.empty() && parts[0] == "static") {
+      if (request.method != "GET") return NotAllowed("GET, HEAD");
+      return StaticAsset(parts);
+    }
     const bool api = parts.size() >= 2 && parts[0] == "api" && parts[1] == "v1";
     if (api && parts.size() == 3 && parts[2] == "session" && request.method == "POST") {
       return SignIn(request);
     }
     if (!api && parts.size() == 1 && parts[0] == "signin") {
-      if (request.method != "GET") return Error(405, "method not allowed");
+      if (request.method != "GET") return NotAllowed("GET, HEAD");
       return SignInPage();
     }
     std::optional<Session> session = FindSession(request);
     if (!session) {
       if (api) return Error(401, "sign in first");
       if (request.method != "GET") return Error(401, "sign in first");
-      std::string next;
-      Poco::URI::encode(request.path, "?&=#+%", next);
+      // Back to the same page and filters once signed in.
+      std::string target = request.path, next;
+      if (!request.query.empty()) {
+        Poco::URI with_query(request.path);
+        for (const auto& [k, v] : request.query) with_query.addQueryParameter(k, v);
+        target = with_query.getPathAndQuery();
+      }
+      Poco::URI::encode(target, "?&=#+%", next);
       return Redirect("/signin?next=" + next);
     }
     // Every state-changing request carries the session's CSRF token.
@@ -405,6 +421,7 @@ Response ReviewApp::SignOut(const Request&, const Session& session) {
   });
   Response r;
   r.status = 204;
+  r.content_type.clear();  // no content, so no type
   r.headers.push_back({"Set-Cookie", std::string(kCookie) +
                                          "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
                                          (options_.secure_cookie ? "; Secure" : "")});
@@ -442,34 +459,37 @@ Response ReviewApp::Api(const Request& request, const Session& session,
       o->set("csrf_token", session.csrf);
       return JsonResponse(200, o);
     }
-    return Error(405, "method not allowed");
+    return NotAllowed("GET, HEAD, POST, DELETE");
   }
   if (what == "followups" && n == 3) {
-    if (m != "GET") return Error(405, "method not allowed");
+    if (m != "GET") return NotAllowed("GET, HEAD");
     return FollowUps(request);
   }
   if (what == "letters" && n >= 4) {
     std::optional<int64_t> id = Id(parts[3]);
     if (!id) return Error(404, "no such letter");
-    if (n == 4 && m == "GET") return LetterJson(*id, session);
-    if (n == 5 && parts[4] == "actions" && m == "POST") return LetterAction(request, session, *id);
-    if (n == 6 && parts[4] == "pages" && m == "GET") {
+    if (n == 4) return m == "GET" ? LetterJson(*id, session) : NotAllowed("GET, HEAD");
+    if (n == 5 && parts[4] == "actions") {
+      return m == "POST" ? LetterAction(request, session, *id) : NotAllowed("POST");
+    }
+    if (n == 6 && parts[4] == "pages") {
+      if (m != "GET") return NotAllowed("GET, HEAD");
       std::string page = parts[5];
       if (page.size() > 4 && page.substr(page.size() - 4) == ".png") page.resize(page.size() - 4);
       std::optional<int64_t> p = Id(page);
       if (!p || *p > 100000) return Error(404, "no such page");
       return PageImage(*id, static_cast<int>(*p));
     }
-    return Error(n <= 6 ? 405 : 404, n <= 6 ? "method not allowed" : "not found");
+    return Error(404, "not found");
   }
-  if (what == "payments" && (n == 4 || n == 5)) {
+  if (what == "payments" && (n == 4 || (n == 5 && parts[4] == "actions"))) {
     const std::string& id = parts[3];
-    if (n == 4 && m == "GET") return PaymentJson(id);
-    if (n == 5 && parts[4] == "actions" && m == "POST") return PaymentAction(request, session, id);
-    return Error(405, "method not allowed");
+    if (n == 4) return m == "GET" ? PaymentJson(id) : NotAllowed("GET, HEAD");
+    return m == "POST" ? PaymentAction(request, session, id) : NotAllowed("POST");
   }
-  if (what == "cases") {
-    if (n == 3 && m == "GET") {
+  if (what == "cases" && (n == 3 || n == 4)) {
+    if (m != "GET") return NotAllowed("GET, HEAD");
+    if (n == 3) {
       auto q = request.query.find("q");
       const std::string text = q == request.query.end() ? "" : q->second;
       if (text.size() < 2 || text.size() > 200) {
@@ -484,19 +504,19 @@ Response ReviewApp::Api(const Request& request, const Session& session,
       o->set("items", items);
       return JsonResponse(200, o);
     }
-    if (n == 4 && m == "GET") return CaseJson(parts[3]);
-    return Error(405, "method not allowed");
+    return CaseJson(parts[3]);
   }
   if (what == "audit" && n == 3) {
     if (session.role != "admin") return Error(403, "the audit log is for admins");
-    if (m != "GET") return Error(405, "method not allowed");
+    if (m != "GET") return NotAllowed("GET, HEAD");
     return Audit(request);
   }
-  if (what == "users") {
+  if (what == "users" && (n == 3 || n == 4)) {
     if (session.role != "admin") return Error(403, "user management is for admins");
     return Users(request, session, parts);
   }
-  if (what == "classes" && n == 3 && m == "GET") {
+  if (what == "classes" && n == 3) {
+    if (m != "GET") return NotAllowed("GET, HEAD");
     Array::Ptr classes = new Array;
     for (const std::string& c : AllClassNames()) classes->add(c);
     Object::Ptr o = new Object;
@@ -640,7 +660,8 @@ Response ReviewApp::LetterAction(const Request& request, const Session& session,
   if ((*body)->has("classes")) {
     Array::Ptr classes = (*body)->getArray("classes");
     if (!classes) return Error(400, "\"classes\" must be an array of strings");
-    for (size_t i = 0; i < classes->size() && i < 20; ++i) {
+    if (classes->size() > 20) return Error(400, "at most 20 \"classes\"");
+    for (size_t i = 0; i < classes->size(); ++i) {
       Poco::Dynamic::Var v = classes->get(static_cast<unsigned>(i));
       if (!v.isString()) return Error(400, "\"classes\" must be an array of strings");
       a.classes.push_back(v.convert<std::string>());
@@ -680,7 +701,8 @@ Response ReviewApp::PaymentAction(const Request& request, const Session& session
   if ((*body)->has("allocations")) {
     Array::Ptr list = (*body)->getArray("allocations");
     if (!list) return Error(400, "\"allocations\" must be an array");
-    for (size_t i = 0; i < list->size() && i < 100; ++i) {
+    if (list->size() > 100) return Error(400, "at most 100 \"allocations\"");
+    for (size_t i = 0; i < list->size(); ++i) {
       Object::Ptr o = list->getObject(static_cast<unsigned>(i));
       if (!o) return Error(400, "each allocation is {\"invoice\": ..., \"amount_minor\": ...}");
       Result<std::string> invoice = StringField(o, "invoice");
@@ -746,9 +768,16 @@ Response ReviewApp::Users(const Request& request, const Session& session,
     o->set("items", items);
     return JsonResponse(200, o);
   }
+  if (parts.size() == 4 && m == "GET") {
+    std::optional<store::UserRecord> user;
+    Status read = store_.Read([&](store::Txn& txn) { user = txn.GetUser(parts[3]); });
+    if (!read.ok()) return Error(503, read.message());
+    if (!user) return Error(404, "no user " + parts[3]);
+    return JsonResponse(200, UserJson(*user));
+  }
   const bool create = parts.size() == 3 && m == "POST";
   const bool change = parts.size() == 4 && m == "POST";
-  if (!create && !change) return Error(parts.size() <= 4 ? 405 : 404, "not found");
+  if (!create && !change) return NotAllowed("GET, HEAD, POST");
   Result<Object::Ptr> body = BodyObject(request);
   if (!body.ok()) return Error(400, body.status().message());
   Result<std::string> name = create ? StringField(*body, "name") : Result<std::string>(parts[3]);
@@ -801,6 +830,10 @@ Response ReviewApp::Users(const Request& request, const Session& session,
       status = 409, message = "an admin cannot disable or demote their own account";
       return;
     }
+    if (change && hash.empty() && rec.role == u->role && rec.disabled == u->disabled) {
+      message = "unchanged";  // nothing to write, nothing to audit
+      return;
+    }
     txn.PutUser(rec);
     if (!hash.empty() || rec.disabled) txn.DeleteSessionsOf(rec.name);
     txn.AuditChange(session.user, "user:" + rec.name,
@@ -822,7 +855,7 @@ Response ReviewApp::Users(const Request& request, const Session& session,
 
 Response ReviewApp::Page(const Request& request, const Session& session,
                          const std::vector<std::string>& parts) {
-  if (request.method != "GET") return Error(405, "method not allowed");
+  if (request.method != "GET") return NotAllowed("GET, HEAD");
   PageContext ctx{session.user, session.role, session.csrf};
   if (parts.empty()) return HtmlPage(ctx, "queue", "");
   if (parts.size() == 2 && parts[0] == "letters") {
@@ -871,9 +904,9 @@ std::optional<Request> ReadRequest(Poco::Net::HTTPServerRequest& in, size_t max_
   return r;
 }
 
-void WriteResponse(const Response& response, Poco::Net::HTTPServerResponse& out) {
+void WriteResponse(const Response& response, Poco::Net::HTTPServerResponse& out, bool head) {
   out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
-  out.setContentType(response.content_type);
+  if (!response.content_type.empty()) out.setContentType(response.content_type);
   out.set("X-Content-Type-Options", "nosniff");
   out.set("X-Frame-Options", "DENY");
   out.set("Referrer-Policy", "no-referrer");
@@ -890,8 +923,13 @@ void WriteResponse(const Response& response, Poco::Net::HTTPServerResponse& out)
     cache_set = cache_set || k == "Cache-Control";
   }
   if (!cache_set) out.set("Cache-Control", "no-store");
+  if (response.status == 204) {
+    out.send();
+    return;
+  }
   out.setContentLength(static_cast<std::streamsize>(response.body.size()));
-  out.send() << response.body;
+  std::ostream& body = out.send();
+  if (!head) body << response.body;
 }
 
 }  // namespace purr::web

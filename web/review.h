@@ -118,7 +118,10 @@ Result<store::FollowUpQuery> QueryOf(const std::map<std::string, std::string>& p
 // A Poco request as a Request; a body over max_body bytes is refused (nullopt; the caller
 // answers 413).
 std::optional<Request> ReadRequest(Poco::Net::HTTPServerRequest& request, size_t max_body);
-void WriteResponse(const Response& response, Poco::Net::HTTPServerResponse& out);
+// With `head`, the headers of `response` (its Content-Length among them) without its body: the
+// answer to a HEAD request, which the server asks of the handler as a GET.
+void WriteResponse(const Response& response, Poco::Net::HTTPServerResponse& out,
+                   bool head = false);
 
 }  // namespace purr::web
 

@@ -19,13 +19,15 @@ class Handler : public Poco::Net::HTTPRequestHandler {
                      Poco::Net::HTTPServerResponse& response) override {
     std::optional<Request> r = ReadRequest(request, kMaxRequestBody);
     Response out;
+    const bool head = r && r->method == "HEAD";
     if (!r) {
       out.status = 413;
       out.body = "{\"error\":\"the request body is larger than 1 MB\"}";
     } else {
+      if (head) r->method = "GET";  // HEAD is GET without the body
       out = serve_(*r);
     }
-    WriteResponse(out, response);
+    WriteResponse(out, response, head);
   }
 
  private:

@@ -282,7 +282,7 @@ TEST_F(OpenApi, EveryDocumentedOperationAnswersADocumentedStatusAndShape) {
       EXPECT_EQ(reply.status, 204);
     }
   }
-  EXPECT_EQ(sent, 25);
+  EXPECT_EQ(sent, 26);
   for (const char* path : {"/api/v1/followups", "/api/v1/letters/{letter_id}", "/api/v1/payments/{payment_id}",
                            "/api/v1/cases/{case_id}", "/api/v1/audit", "/api/v1/users"}) {
     EXPECT_TRUE(checked.count(path)) << path << ": no 200 checked against required properties";
@@ -378,7 +378,7 @@ TEST_F(OpenApi, AdminOperationsAnswer403ToClerks) {
     Verify(op, r);
     EXPECT_EQ(r.status, 403) << op.Name();
   }
-  EXPECT_EQ(admin_ops, 6);  // audit, users (list, add, change), the audit and users pages
+  EXPECT_EQ(admin_ops, 7);  // audit, users (list, add, get, change), the audit and users pages
 }
 
 }  // namespace

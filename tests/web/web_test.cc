@@ -4,9 +4,11 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/URI.h>
 #include <gtest/gtest.h>
 
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "tests/web/web_test_util.h"
@@ -469,6 +471,119 @@ TEST(WebCase, ACaseIdWithSlashesIsOnePathSegment) {
   EXPECT_EQ(c.Json()->getArray("invoices")->size(), 2u);
   EXPECT_EQ(c.Json()->getArray("letters")->size(), 1u);
   EXPECT_EQ(s.Get("/api/v1/cases/NR%2F2291%2F0579", kari).status, 404);
+}
+
+TEST(WebRoutes, UnknownPathsAnswer404AndWrongMethods405WithAllow) {
+  ReviewServer s;
+  Signed admin = s.SignIn("admin", kAdminPw);
+  for (const std::string target :
+       {"/api/v1/letters/1/history", "/api/v1/cases/S-1/letters", "/api/v1/payments/pay-1/x",
+        "/api/v1/users/kari/sessions", "/api/v1/letters/1/pages/1.png/x", "/api/v1/nothing"}) {
+    Reply r = s.Get(target, admin);
+    EXPECT_EQ(r.status, 404) << target << ": " << r.body;
+  }
+  Reply user = s.Get("/api/v1/users/kari", admin);
+  ASSERT_EQ(user.status, 200) << user.body;
+  EXPECT_EQ(user.Json()->getValue<std::string>("role"), "clerk");
+  EXPECT_EQ(user.body.find("pbkdf2"), std::string::npos) << "never a password hash";
+  EXPECT_EQ(s.Get("/api/v1/users/nobody", admin).status, 404);
+
+  const std::vector<std::tuple<std::string, std::string, std::string>> wrong = {
+      {"PUT", "/api/v1/followups", "GET, HEAD"},
+      {"DELETE", LetterPath(s), "GET, HEAD"},
+      {"GET", LetterPath(s) + "/actions", "POST"},
+      {"POST", "/api/v1/cases/S-1", "GET, HEAD"},
+      {"DELETE", "/api/v1/users/kari", "GET, HEAD, POST"},
+      {"POST", "/static/review.js", "GET, HEAD"},
+      {"POST", "/audit", "GET, HEAD"}};
+  for (const auto& [method, target, allow] : wrong) {
+    Call c;
+    c.method = method;
+    c.target = target;
+    c.cookie = admin.cookie;
+    c.csrf = admin.csrf;
+    if (method != "GET") c.body = "{}";
+    Reply r = s.Send(c);
+    EXPECT_EQ(r.status, 405) << method << " " << target << ": " << r.body;
+    EXPECT_EQ(r.Header("allow"), allow) << method << " " << target;
+  }
+}
+
+TEST(WebRoutes, HeadIsGetWithoutTheBody) {
+  ReviewServer s;
+  Signed kari = s.SignIn("kari", kClerkPw);
+  for (const std::string target : {"/api/v1/followups", "/", "/static/review.css"}) {
+    Reply get = s.Get(target, kari);
+    Call c;
+    c.method = "HEAD";
+    c.target = target;
+    c.cookie = kari.cookie;
+    Reply head = s.Send(c);
+    EXPECT_EQ(head.status, 200) << target;
+    EXPECT_TRUE(head.body.empty()) << target;
+    EXPECT_EQ(head.Header("content-type"), get.Header("content-type")) << target;
+    EXPECT_EQ(head.Header("content-length"), std::to_string(get.body.size())) << target;
+  }
+  Call anonymous;
+  anonymous.method = "HEAD";
+  anonymous.target = "/api/v1/followups";
+  EXPECT_EQ(s.Send(anonymous).status, 401);
+}
+
+TEST(WebRoutes, SignInRedirectKeepsTheQueryAndSignOutHasNoContentType) {
+  ReviewServer s;
+  Reply r = s.Get("/?reason=case.halt-letter&overdue=1", {});
+  ASSERT_EQ(r.status, 303);
+  const std::string location = r.Header("location");
+  EXPECT_EQ(location.rfind("/signin?next=", 0), 0u) << location;
+  std::string next;
+  Poco::URI::decode(location.substr(std::string("/signin?next=").size()), next);
+  EXPECT_EQ(next, "/?overdue=1&reason=case.halt-letter");
+  EXPECT_EQ(location.find('&'), std::string::npos) << "the query is encoded inside next";
+
+  Signed kari = s.SignIn("kari", kClerkPw);
+  Call out;
+  out.method = "DELETE";
+  out.target = "/api/v1/session";
+  out.cookie = kari.cookie;
+  out.csrf = kari.csrf;
+  Reply gone = s.Send(out);
+  EXPECT_EQ(gone.status, 204);
+  EXPECT_EQ(gone.Header("content-type"), "");
+  EXPECT_TRUE(gone.body.empty());
+}
+
+TEST(WebRoutes, OverlongListsAre400AndANoOpUserChangeIsNotAudited) {
+  ReviewServer s;
+  Signed admin = s.SignIn("admin", kAdminPw);
+  std::string classes = "[";
+  for (int i = 0; i < 21; ++i) classes += std::string(i ? "," : "") + "\"dispute\"";
+  classes += "]";
+  Reply many = s.Post(LetterPath(s) + "/actions",
+                      R"({"action":"set_classes","classes":)" + classes + "}", admin);
+  EXPECT_EQ(many.status, 400) << many.body;
+  std::string allocations = "[";
+  for (int i = 0; i < 101; ++i) {
+    allocations += std::string(i ? "," : "") + R"({"invoice":"F-1","amount_minor":1})";
+  }
+  allocations += "]";
+  Reply split = s.Post("/api/v1/payments/pay-1/actions",
+                       R"({"action":"allocate","allocations":)" + allocations + "}", admin);
+  EXPECT_EQ(split.status, 400) << split.body;
+
+  auto audited = [&] {
+    int64_t n = -1;
+    EXPECT_TRUE(s.store().Read([&](store::Txn& t) { n = t.AuditCount(); }).ok());
+    return n;
+  };
+  const int64_t before = audited();
+  Reply same = s.Post("/api/v1/users/kari", R"({"role":"clerk"})", admin);
+  ASSERT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(same.Json()->getValue<std::string>("message"), "unchanged");
+  EXPECT_EQ(audited(), before);
+  Reply changed = s.Post("/api/v1/users/kari", R"({"role":"admin"})", admin);
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(audited(), before + 1);
 }
 
 }  // namespace
