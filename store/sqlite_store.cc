@@ -905,20 +905,66 @@ void BindAll(SQLite::Statement& s, const std::vector<std::string>& params) {
 FollowUpPage SqliteTxn::QueryFollowUps(const FollowUpQuery& q) {
   QueueFilter filter = FilterOf(q, true);
   FollowUpPage page;
-  {
+  page.total = -1;
+  if (q.count_total) {
     std::unique_ptr<SQLite::Statement> c =
         Dynamic("SELECT count(*) FROM follow_ups f" + filter.where);
     BindAll(*c, filter.params);
     if (c->executeStep()) page.total = c->getColumn(0).getInt64();
   }
-  std::unique_ptr<SQLite::Statement> s =
-      Dynamic("SELECT " PURR_FOLLOW_UP_COLUMNS PURR_FOLLOW_UP_FROM + filter.where +
-              " ORDER BY f.status, f.due, f.priority, f.id LIMIT ? OFFSET ?");
+  // Keyset paging walks the queue index from the cursor; `before` walks it backwards.
+  const bool backwards = q.before.has_value() && !q.after.has_value();
+  const std::optional<FollowUpPosition>& cursor = backwards ? q.before : q.after;
+  std::string where = filter.where;
+  if (cursor) {
+    where += where.empty() ? " WHERE " : " AND ";
+    where += backwards ? "(f.status, f.due, f.priority, f.id) < (?, ?, ?, ?)"
+                       : "(f.status, f.due, f.priority, f.id) > (?, ?, ?, ?)";
+  }
+  const char* order = backwards ? " ORDER BY f.status DESC, f.due DESC, f.priority DESC, f.id DESC"
+                                : " ORDER BY f.status, f.due, f.priority, f.id";
+  // The page's ids come from the queue index alone (an offset skips index entries, not
+  // joined rows); only the page itself is joined with its letters. One row more than asked
+  // tells whether the queue goes on.
+  std::unique_ptr<SQLite::Statement> s = Dynamic(
+      "SELECT " PURR_FOLLOW_UP_COLUMNS ", f.due" PURR_FOLLOW_UP_FROM
+      "WHERE f.id IN (SELECT f.id FROM follow_ups f" + where + order + " LIMIT ? OFFSET ?)" +
+      order);
   BindAll(*s, filter.params);
-  const int n = static_cast<int>(filter.params.size());
-  s->bind(n + 1, static_cast<int64_t>(std::clamp<int64_t>(q.limit, 0, 1000)));
-  s->bind(n + 2, static_cast<int64_t>(std::max<int64_t>(q.offset, 0)));
-  while (s->executeStep()) page.items.push_back(ReadFollowUp(*s));
+  int n = static_cast<int>(filter.params.size());
+  if (cursor) {
+    s->bind(++n, cursor->status);
+    s->bind(++n, cursor->due);
+    s->bind(++n, static_cast<int64_t>(cursor->priority));
+    s->bind(++n, static_cast<int64_t>(cursor->id));
+  }
+  const int64_t limit = std::clamp<int64_t>(q.limit, 0, 1000);
+  s->bind(++n, static_cast<int64_t>(limit + 1));
+  s->bind(++n, static_cast<int64_t>(std::max<int64_t>(q.offset, 0)));
+  std::vector<FollowUpPosition> positions;
+  while (s->executeStep()) {
+    FollowUpRecord r = ReadFollowUp(*s);
+    positions.push_back({r.status, Col(*s, 21), r.follow_up.priority, r.id});
+    page.items.push_back(std::move(r));
+  }
+  const bool more = static_cast<int64_t>(page.items.size()) > limit;
+  if (more) {
+    page.items.pop_back();
+    positions.pop_back();
+  }
+  if (backwards) {
+    std::reverse(page.items.begin(), page.items.end());
+    std::reverse(positions.begin(), positions.end());
+    page.more_before = more;
+    page.more_after = true;
+  } else {
+    page.more_after = more;
+    page.more_before = q.after.has_value() || q.offset > 0;
+  }
+  if (!positions.empty()) {
+    page.first = positions.front();
+    page.last = positions.back();
+  }
   return page;
 }
 

@@ -160,6 +160,14 @@ struct FollowUpRecord {
 };
 
 // The review queue's filters. Empty strings match anything.
+// Where a follow-up stands in the queue's order.
+struct FollowUpPosition {
+  std::string status;
+  std::string due;  // the follow-up's deadline day, or the far-future sentinel when none
+  int64_t priority = 0;
+  int64_t id = 0;
+};
+
 struct FollowUpQuery {
   std::string status = "open";  // "open", "resolved", or "" for both
   std::string reason;           // a rule id ("letter.legal-halt", "payment.follow-up", ...)
@@ -170,12 +178,22 @@ struct FollowUpQuery {
   std::string overdue_before;   // YYYY-MM-DD: only deadlines before this day
   std::string created_before;   // ISO time: only follow-ups created before it (age)
   int64_t limit = 50;
-  int64_t offset = 0;
+  int64_t offset = 0;  // rows skipped after `after` / before `before`
+  // Keyset paging: only rows after (or before) this position in the queue's order (status,
+  // due, priority, id); FollowUpPage::first and last give the positions of a page's ends.
+  // A deep page costs what the first page does, where a large offset walks every row before.
+  std::optional<FollowUpPosition> after;
+  std::optional<FollowUpPosition> before;
+  bool count_total = true;  // false: FollowUpPage::total is -1 (the caller knows it)
 };
 
 struct FollowUpPage {
-  int64_t total = 0;  // matching the filters, all pages
+  int64_t total = 0;  // matching the filters, all pages; -1 when not counted
   std::vector<FollowUpRecord> items;
+  // The queue positions of the first and last item (for `before` / `after`), when any; and
+  // whether rows match beyond them.
+  std::optional<FollowUpPosition> first, last;
+  bool more_before = false, more_after = false;
 };
 
 struct ReasonCount {

@@ -184,6 +184,35 @@ Response ActionResponse(const Status& status, const casework::ActionResult& resu
 
 }  // namespace
 
+std::string CursorOf(const store::FollowUpPosition& p) {
+  return p.status + "_" + p.due + "_" + std::to_string(p.priority) + "_" + std::to_string(p.id);
+}
+
+// "open_2026-12-03_1_4711": status, due day, priority, id, as CursorOf writes it.
+std::optional<store::FollowUpPosition> ParseCursor(const std::string& text) {
+  std::vector<std::string> f;
+  std::istringstream in(text);
+  for (std::string part; std::getline(in, part, '_');) f.push_back(part);
+  if (f.size() != 4 || (f[0] != "open" && f[0] != "resolved")) return std::nullopt;
+  const std::string& due = f[1];
+  if (due.size() != 10 || due[4] != '-' || due[7] != '-') return std::nullopt;
+  for (size_t i = 0; i < due.size(); ++i) {
+    if (i != 4 && i != 7 && (due[i] < '0' || due[i] > '9')) return std::nullopt;
+  }
+  store::FollowUpPosition p;
+  p.status = f[0];
+  p.due = due;
+  for (int i : {2, 3}) {
+    if (f[i].empty() || f[i].size() > 15) return std::nullopt;
+    for (char c : f[i]) {
+      if (c < '0' || c > '9') return std::nullopt;
+    }
+  }
+  p.priority = std::stoll(f[2]);
+  p.id = std::stoll(f[3]);
+  return p;
+}
+
 Result<store::FollowUpQuery> QueryOf(const std::map<std::string, std::string>& params,
                                      const std::string& today, int64_t now_ms) {
   store::FollowUpQuery q;
@@ -241,6 +270,14 @@ Result<store::FollowUpQuery> QueryOf(const std::map<std::string, std::string>& p
   if (!offset.ok()) return offset.status();
   q.limit = *limit;
   q.offset = *offset;
+  for (const char* key : {"after", "before"}) {
+    const std::string v = get(key);
+    if (v.empty()) continue;
+    std::optional<store::FollowUpPosition> p = ParseCursor(v);
+    if (!p) return Status::InvalidInput(std::string(key) + " must be a cursor from next or prev");
+    (std::string(key) == "after" ? q.after : q.before) = *p;
+  }
+  if (q.after && q.before) return Status::InvalidInput("after and before cannot both be given");
   return q;
 }
 
@@ -437,11 +474,17 @@ std::vector<store::ReasonCount> ReviewApp::CountsFor(store::Txn& txn,
                           query.overdue_before + "\x1f" + query.created_before;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (counts_.generation == generation && counts_.filter_key == key) return counts_.counts;
+    if (counts_generation_ == generation) {
+      auto it = counts_.find(key);
+      if (it != counts_.end()) return it->second;
+    }
   }
   std::vector<store::ReasonCount> counts = txn.FollowUpCounts(query);
   std::lock_guard<std::mutex> lock(mu_);
-  counts_ = Counts{generation, key, counts};
+  // Every clerk's filters share one generation's cache; a change to the queue empties it.
+  if (counts_generation_ != generation || counts_.size() >= 256) counts_.clear();
+  counts_generation_ = generation;
+  counts_[key] = counts;
   return counts;
 }
 
@@ -533,15 +576,25 @@ Response ReviewApp::FollowUps(const Request& request) {
   if (!query.ok()) return Error(400, query.status().message());
   store::FollowUpPage page;
   std::vector<store::ReasonCount> counts;
+  // The total is the counts' sum (or the one reason's count): no second count of the queue.
+  query->count_total = false;
   Status read = store_.Read([&](store::Txn& txn) {
     page = txn.QueryFollowUps(*query);
     counts = CountsFor(txn, *query);
   });
   if (!read.ok()) return Error(503, read.message());
+  int64_t total = 0;
+  for (const store::ReasonCount& rc : counts) {
+    if (query->reason.empty() || rc.reason == query->reason) total += rc.count;
+  }
   Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  o->set("total", page.total);
+  o->set("total", total);
   o->set("limit", query->limit);
   o->set("offset", query->offset);
+  o->set("next", page.more_after && page.last ? Poco::Dynamic::Var(CursorOf(*page.last))
+                                              : Poco::Dynamic::Var());
+  o->set("prev", page.more_before && page.first ? Poco::Dynamic::Var(CursorOf(*page.first))
+                                                : Poco::Dynamic::Var());
   o->set("today", today);
   Array::Ptr c = new Array;
   for (const store::ReasonCount& rc : counts) {

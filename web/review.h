@@ -78,12 +78,6 @@ class ReviewApp {
     std::string role;
     std::string csrf;
   };
-  struct Counts {
-    int64_t generation = -1;
-    std::string filter_key;
-    std::vector<store::ReasonCount> counts;
-  };
-
   int64_t Now() const;
   std::optional<Session> FindSession(const Request& request);
   Response SignIn(const Request& request);
@@ -107,11 +101,14 @@ class ReviewApp {
   store::Store& store_;
   ReviewOptions options_;
   std::mutex mu_;
-  Counts counts_;  // guarded by mu_
+  // Counts per reason by filter, for the queue generation they were counted at.
+  int64_t counts_generation_ = -1;                                      // guarded by mu_
+  std::map<std::string, std::vector<store::ReasonCount>> counts_;       // guarded by mu_
 };
 
 // The follow-up query of a request's filters (status, reason, class, legal, language,
-// assignee, overdue=1, age_days, limit <= 500, offset). Errors: a value out of range.
+// assignee, overdue=1, age_days, limit <= 500, offset, after / before cursors). Errors: a
+// value out of range, a malformed cursor, both cursors.
 Result<store::FollowUpQuery> QueryOf(const std::map<std::string, std::string>& params,
                                      const std::string& today, int64_t now_ms);
 

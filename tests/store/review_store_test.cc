@@ -505,6 +505,76 @@ TEST_F(ReviewStoreTest, TheQueueIsPagedAndTheTotalCountsEveryPage) {
   EXPECT_EQ(total, 5);
 }
 
+TEST_F(ReviewStoreTest, CursorsWalkTheQueueForwardAndBackAsOffsetsDo) {
+  Queue q = SeedQueue();
+  // One resolved follow-up, so that the walk over every status crosses from open to resolved.
+  Must([&](Txn& t) {
+    FollowUpRecord r = *t.GetFollowUp(q.a);
+    r.status = "resolved";
+    ASSERT_TRUE(t.UpdateFollowUp(r, r.version));
+  });
+  for (const std::string status : {"open", ""}) {
+    FollowUpQuery all;
+    all.status = status;
+    all.limit = 100;
+    const std::vector<int64_t> expected = Query(all);
+    ASSERT_EQ(expected.size(), status.empty() ? 5u : 4u);
+    // Forward by `after`, two at a time.
+    FollowUpQuery walk;
+    walk.status = status;
+    walk.limit = 2;
+    walk.count_total = false;
+    std::vector<int64_t> seen;
+    std::vector<FollowUpPage> pages;
+    for (int guard = 0; guard < 10; ++guard) {
+      FollowUpPage page;
+      MustRead([&](Txn& t) { page = t.QueryFollowUps(walk); });
+      EXPECT_EQ(page.total, -1);
+      EXPECT_EQ(page.more_before, guard > 0);
+      for (const int64_t id : IdsOf(page.items)) seen.push_back(id);
+      pages.push_back(page);
+      if (!page.more_after) break;
+      ASSERT_TRUE(page.last);
+      walk.after = page.last;
+    }
+    EXPECT_EQ(seen, expected) << "status " << status;
+    // Back by `before` from the last page: the same pages in reverse.
+    FollowUpQuery back;
+    back.status = status;
+    back.limit = 2;
+    back.before = pages.back().first;
+    std::vector<int64_t> behind;
+    for (int guard = 0; guard < 10; ++guard) {
+      FollowUpPage page;
+      MustRead([&](Txn& t) { page = t.QueryFollowUps(back); });
+      EXPECT_TRUE(page.more_after);
+      std::vector<int64_t> ids = IdsOf(page.items);
+      behind.insert(behind.begin(), ids.begin(), ids.end());
+      if (!page.more_before) break;
+      back.before = page.first;
+    }
+    std::vector<int64_t> want(expected.begin(),
+                              expected.end() - static_cast<long>(pages.back().items.size()));
+    EXPECT_EQ(behind, want) << "status " << status;
+  }
+  // A cursor with a filter: only the filtered rows after it.
+  FollowUpQuery halt;
+  halt.status = "";  // the two halt letters, one of them resolved above
+  halt.reason = "case.halt-letter";
+  halt.limit = 1;
+  FollowUpPage first;
+  MustRead([&](Txn& t) { first = t.QueryFollowUps(halt); });
+  ASSERT_EQ(first.items.size(), 1u);
+  EXPECT_TRUE(first.more_after);
+  halt.after = first.last;
+  FollowUpPage second;
+  MustRead([&](Txn& t) { second = t.QueryFollowUps(halt); });
+  ASSERT_EQ(second.items.size(), 1u);
+  EXPECT_NE(second.items[0].id, first.items[0].id);
+  EXPECT_EQ(second.items[0].follow_up.rule_id, "case.halt-letter");
+  EXPECT_FALSE(second.more_after);
+}
+
 TEST_F(ReviewStoreTest, CountsPerReasonIgnoreTheReasonFilterOnly) {
   SeedQueue();
   std::vector<ReasonCount> counts;

@@ -586,5 +586,36 @@ TEST(WebRoutes, OverlongListsAre400AndANoOpUserChangeIsNotAudited) {
   EXPECT_EQ(audited(), before + 1);
 }
 
+TEST(WebQueue, CursorsPageThroughTheQueueAndBadCursorsAre400) {
+  ReviewServer s;
+  Signed kari = s.SignIn("kari", kClerkPw);
+  Reply first = s.Get("/api/v1/followups?limit=1", kari);
+  ASSERT_EQ(first.status, 200) << first.body;
+  const int total = first.Json()->getValue<int>("total");
+  ASSERT_GE(total, 2);
+  EXPECT_TRUE(first.Json()->isNull("prev"));
+  std::vector<int> ids = {first.Json()->getArray("items")->getObject(0)->getValue<int>("id")};
+  std::string next = first.Json()->getValue<std::string>("next");
+  while (!next.empty()) {
+    Reply page = s.Get("/api/v1/followups?limit=1&after=" + next, kari);
+    ASSERT_EQ(page.status, 200) << page.body;
+    EXPECT_EQ(page.Json()->getValue<int>("total"), total);
+    EXPECT_FALSE(page.Json()->isNull("prev"));
+    ids.push_back(page.Json()->getArray("items")->getObject(0)->getValue<int>("id"));
+    next = page.Json()->isNull("next") ? "" : page.Json()->getValue<std::string>("next");
+    ASSERT_LE(static_cast<int>(ids.size()), total);
+  }
+  Reply all = s.Get("/api/v1/followups?limit=100", kari);
+  std::vector<int> want;
+  Poco::JSON::Array::Ptr items = all.Json()->getArray("items");
+  for (size_t i = 0; i < items->size(); ++i) want.push_back(items->getObject(i)->getValue<int>("id"));
+  EXPECT_EQ(ids, want);
+  for (const std::string bad : {"after=x", "after=open_2026-1-1_1_2", "before=open_2026-12-03_1_",
+                                "after=open_2026-12-03_1_2&before=open_2026-12-03_1_2",
+                                "after=closed_2026-12-03_1_2"}) {
+    EXPECT_EQ(s.Get("/api/v1/followups?" + bad, kari).status, 400) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace purr::web::testing

@@ -129,7 +129,7 @@
   function queueParams() {
     const p = new URLSearchParams(location.search);
     const out = new URLSearchParams();
-    for (const n of filterNames.concat(['offset'])) if (p.get(n)) out.set(n, p.get(n));
+    for (const n of filterNames.concat(['offset', 'after', 'before'])) if (p.get(n)) out.set(n, p.get(n));
     return out;
   }
 
@@ -159,7 +159,8 @@
       el('label', { class: 'check' }, el('input', { name: 'overdue', id: 'filter-overdue', type: 'checkbox', value: '1', checked: current.overdue === '1' }), 'overdue only'));
     const counts = el('ul', { class: 'counts', id: 'counts' }, data.counts.map((c) =>
       el('li', {}, el('a', { href: '/?reason=' + encodeURIComponent(c.reason) }, c.reason), ' ', el('b', {}, c.count))));
-    const offset = data.offset;
+    // Pages follow cursors (next / prev), which stay fast however deep; pos is for display.
+    const offset = Math.max(0, Number(new URLSearchParams(location.search).get('pos')) || 0) + data.offset;
     const rows = queueItems.map((item, i) => el('tr', {
       class: ['item', item.due, i === selected ? 'selected' : ''].join(' '),
       dataset: { index: i, id: item.id },
@@ -177,9 +178,9 @@
     el('td', { class: 'why' }, el('span', { class: 'rule' }, item.rule), ' ', item.reasons[0] || ''),
     el('td', {}, item.assignee || '—')));
     const pager = el('p', { class: 'pager' },
-      offset > 0 ? el('a', { href: '?' + withOffset(Math.max(0, offset - 50)), id: 'prev-page' }, '← previous') : null,
+      data.prev ? el('a', { href: '?' + withCursor('before', data.prev, Math.max(0, offset - 50)), id: 'prev-page' }, '← previous') : null,
       ' ', data.total === 0 ? 'Nothing to do.' : `${offset + 1}–${offset + queueItems.length} of ${data.total}`, ' ',
-      offset + queueItems.length < data.total ? el('a', { href: '?' + withOffset(offset + 50), id: 'next-page' }, 'next →') : null);
+      data.next ? el('a', { href: '?' + withCursor('after', data.next, offset + queueItems.length), id: 'next-page' }, 'next →') : null);
     main.replaceChildren(el('h1', {}, 'Follow-ups'), filters, counts,
       el('table', { class: 'queue', id: 'queue' },
         el('thead', {}, el('tr', {}, ['Deadline', 'Prio', 'Kind', 'Classes', 'Legal', 'Case', 'Item', 'Why', 'Assignee'].map((h) => el('th', {}, h)))),
@@ -187,9 +188,11 @@
     markSelected();
   }
 
-  function withOffset(offset) {
+  function withCursor(name, cursor, pos) {
     const p = queueParams();
-    if (offset > 0) p.set('offset', String(offset)); else p.delete('offset');
+    for (const n of ['offset', 'after', 'before']) p.delete(n);
+    p.set(name, cursor);
+    if (pos > 0) p.set('pos', String(pos));
     return p.toString();
   }
 
