@@ -1,0 +1,117 @@
+// The state of `purr batch` in its output folder (DIR/batch.sqlite): the runs, every
+// document seen with its last decision, every page recognised, and what each run changed.
+//
+// Pages are committed one by one as they are recognised, so a run killed at any moment
+// loses only the pages in flight. One SQLite file in WAL mode; every call is one
+// transaction (or one read) and is safe from several threads (a mutex serialises them).
+// Errors: Open fails for an unusable folder or a file that is not a batch state; a failed
+// write returns its Status and writes nothing.
+#ifndef PURR_STORE_BATCH_STATE_H_
+#define PURR_STORE_BATCH_STATE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace purr::store {
+
+struct BatchRunRecord {
+  int64_t id = 0;
+  std::string sources;        // the SRC arguments, one per line
+  std::string started_at;     // ISO 8601 UTC
+  std::string finished_at;    // empty while running or when interrupted
+  std::string rules_version;
+  std::string model_version;
+  int64_t pages_ocr = 0;      // pages recognised in this run (all its sittings)
+  int64_t reclassified = 0;   // documents classified again from stored text
+};
+
+struct BatchDocumentRecord {
+  std::string path;           // "scans/a.tif", "vendor.zip!/box 1/b.pdf"
+  int64_t size = 0;           // bytes
+  int64_t mtime = 0;          // seconds since the epoch
+  std::string sha256;
+  int pages = 0;
+  std::string status;         // "done", "failed", "duplicate", "skipped"
+  std::string error;
+  std::string duplicate_of;
+  std::string language;
+  std::vector<std::string> classes;
+  std::string legal;
+  bool needs_human = false;
+  std::vector<std::string> needs_human_reasons;
+  double mean_confidence = -1;
+  std::string case_id;
+  std::string json_path;
+  std::string rules_version;
+  std::string model_version;
+  int64_t run = 0;            // the run that wrote this row
+};
+
+struct BatchPageRecord {
+  int page = 0;               // 1-based
+  std::string text;
+  double confidence = -1;     // 0-100; -1 when the page failed
+  std::string source;         // "ocr" or "text_layer"
+  std::string language;       // the models that read it
+  int rotation = 0;
+  std::string error;          // why the page failed; empty when it did not
+  int64_t run = 0;            // the run that recognised it
+};
+
+struct BatchChangeRecord {
+  std::string path;
+  std::string cause;          // "content", "rules", "model", "rules+model", "ocr"
+  std::vector<std::string> old_classes, new_classes;
+  std::string old_legal, new_legal;
+  bool old_needs_human = false, new_needs_human = false;
+  std::string old_case, new_case;
+};
+
+struct BatchLowPage {
+  std::string path;
+  int page = 0;
+  double confidence = 0;
+};
+
+class BatchState {
+ public:
+  // Opens or creates `path` (its folder must exist).
+  static Result<std::unique_ptr<BatchState>> Open(const std::string& path);
+  virtual ~BatchState() = default;
+
+  // The newest run, if any.
+  virtual Result<std::optional<BatchRunRecord>> LastRun() = 0;
+  // A new run; returns its id.
+  virtual Result<int64_t> BeginRun(const BatchRunRecord& run) = 0;
+  // Adds to the run's counters; with a non-empty `finished_at` the run is finished.
+  virtual Status UpdateRun(int64_t id, int64_t pages_ocr, int64_t reclassified,
+                           const std::string& finished_at) = 0;
+
+  virtual Result<std::optional<BatchDocumentRecord>> Document(const std::string& path) = 0;
+  // A path other than `path` whose document has this content and was processed (done or
+  // failed) or is being processed in run `run`; the first such path by name.
+  virtual Result<std::optional<std::string>> HolderOf(const std::string& sha256,
+                                                      const std::string& path,
+                                                      int64_t run) = 0;
+  virtual Status PutDocument(const BatchDocumentRecord& doc) = 0;
+
+  // The stored pages of a content, in page order.
+  virtual Result<std::vector<BatchPageRecord>> Pages(const std::string& sha256) = 0;
+  virtual Status PutPage(const std::string& sha256, const BatchPageRecord& page) = 0;
+
+  virtual Status AddChange(int64_t run, const BatchChangeRecord& change) = 0;
+  // The run's changes by path; a path changed twice in one run (resumed) keeps the last.
+  virtual Result<std::vector<BatchChangeRecord>> Changes(int64_t run) = 0;
+  // The `limit` least confident recognised pages among documents `paths` name, lowest first.
+  virtual Result<std::vector<BatchLowPage>> LowestPages(const std::vector<std::string>& paths,
+                                                        int limit) = 0;
+};
+
+}  // namespace purr::store
+
+#endif  // PURR_STORE_BATCH_STATE_H_

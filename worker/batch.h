@@ -1,0 +1,76 @@
+// `purr batch`: OCR, classify and report on a whole archive of scans, resumably.
+//
+//   purr batch SRC... --out DIR [--jobs N] [--pdf] [--resume] [--only-changed] ...
+//
+// SRC: folders (walked recursively, hidden entries and symbolic links to folders skipped,
+// names in byte order), single files, and zip archives (found by content; read in place
+// with libarchive, folders inside kept in the path: "vendor.zip!/box 1/a.tif").
+//
+// The state lives in DIR/batch.sqlite (store/batch_state.h): every document seen, every
+// page recognised (its text and confidence, committed as it finishes), every run. So:
+//   - an interrupted run (Ctrl-C, SIGTERM, a crash, SIGKILL) loses at most the pages in
+//     flight; the same command again continues it, reusing every stored page;
+//   - a finished run is followed by a new one: every document is processed again, unless
+//     --only-changed, which keeps documents whose content (size, mtime, then SHA-256), rules
+//     and model are unchanged, re-classifies those whose rules or model changed from the
+//     stored text without OCR, and OCRs only new or changed content;
+//   - --resume insists on continuing: it fails when DIR holds no interrupted run of the
+//     same sources.
+// The same content under two paths (same SHA-256) is processed once; the later path is a
+// duplicate of the first.
+//
+// Work: --jobs threads (default: one per core), each with its own OCR engine reused for
+// every page; pages, not documents, are the unit of work, so a 500-page TIFF keeps every
+// core busy and is decoded one page at a time. At most a few documents are open at once,
+// so memory stays flat however large the archive. With --pdf a document's pages are
+// recognised in order on one thread (the searchable PDF is written as they go).
+//
+// Outputs in DIR: documents/<path>.json per document, pdf/<path>.pdf with --pdf,
+// summary.csv, changes.csv and report.html (worker/batch_report.h), run.json (this run's
+// figures). Exit: 0 all documents done, 1 some failed, 2 usage, 130 interrupted.
+#ifndef PURR_WORKER_BATCH_H_
+#define PURR_WORKER_BATCH_H_
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace purr::batch {
+
+struct BatchOptions {
+  std::vector<std::string> sources;
+  std::string out_dir;
+  int jobs = 0;              // 0: one per core
+  bool pdf = false;
+  bool resume = false;
+  bool only_changed = false;
+  std::string rules_dir;     // empty: the default rules
+  std::string model_path;    // empty: the default model; "none": rules alone
+  std::vector<std::string> languages = {"nor", "swe", "dan", "eng"};
+  std::string tessdata_dir;
+  int page_deadline_ms = 20000;
+  int max_pages = 1000;      // per document
+  int64_t max_file_bytes = 512LL << 20;
+  std::string jurisdiction;  // "NO", "SE", "DK", or empty: from the letter's language
+  bool progress_tty = false; // a live progress line; false: a log line every few seconds
+  int progress_interval_ms = 5000;
+  // Set from a signal handler to stop: pages in flight finish and are stored, then the run
+  // ends as interrupted.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct BatchResult {
+  int exit_code = 0;
+  std::string summary;  // the closing line
+};
+
+// Runs the batch. Fails only when nothing can run (DIR unusable, rules or model not
+// loadable, no OCR engine, --resume with nothing to resume); a bad document is a row of
+// the report, not a failure.
+Result<BatchResult> RunBatch(const BatchOptions& options);
+
+}  // namespace purr::batch
+
+#endif  // PURR_WORKER_BATCH_H_
