@@ -916,10 +916,14 @@ FollowUpPage SqliteTxn::QueryFollowUps(const FollowUpQuery& q) {
   const bool backwards = q.before.has_value() && !q.after.has_value();
   const std::optional<FollowUpPosition>& cursor = backwards ? q.before : q.after;
   std::string where = filter.where;
+  // With the status fixed by the filter, the comparison leaves it out: SQLite then walks
+  // the index range after "status = ?" instead of testing every row of that status.
+  const bool same_status = cursor && !q.status.empty() && cursor->status == q.status;
   if (cursor) {
     where += where.empty() ? " WHERE " : " AND ";
-    where += backwards ? "(f.status, f.due, f.priority, f.id) < (?, ?, ?, ?)"
-                       : "(f.status, f.due, f.priority, f.id) > (?, ?, ?, ?)";
+    where += same_status ? "(f.due, f.priority, f.id) " : "(f.status, f.due, f.priority, f.id) ";
+    where += backwards ? "<" : ">";
+    where += same_status ? " (?, ?, ?)" : " (?, ?, ?, ?)";
   }
   const char* order = backwards ? " ORDER BY f.status DESC, f.due DESC, f.priority DESC, f.id DESC"
                                 : " ORDER BY f.status, f.due, f.priority, f.id";
@@ -933,7 +937,7 @@ FollowUpPage SqliteTxn::QueryFollowUps(const FollowUpQuery& q) {
   BindAll(*s, filter.params);
   int n = static_cast<int>(filter.params.size());
   if (cursor) {
-    s->bind(++n, cursor->status);
+    if (!same_status) s->bind(++n, cursor->status);
     s->bind(++n, cursor->due);
     s->bind(++n, static_cast<int64_t>(cursor->priority));
     s->bind(++n, static_cast<int64_t>(cursor->id));

@@ -183,8 +183,8 @@ def explain(db, today, cursor):
         where = " WHERE " + " AND ".join(c for c, _ in clauses)
         params = [v for _, v in clauses]
         if keyset:
-            where += " AND (f.status, f.due, f.priority, f.id) > (?, ?, ?, ?)"
-            params = params + keyset
+            where += " AND (f.due, f.priority, f.id) > (?, ?, ?)"
+            params = params + keyset[1:]
         no_reason = [(c, v) for c, v in clauses if not c.startswith("f.rule_id")]
         where_counts = " WHERE " + " AND ".join(c for c, _ in no_reason)
         queries = {
