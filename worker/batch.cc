@@ -367,7 +367,10 @@ void Batch::Produce(const std::vector<std::pair<const Input*, Action>>& work) {
     {
       // At most a few documents open at once: memory stays flat whatever the archive.
       std::unique_lock<std::mutex> lock(flight_mu_);
-      flight_cv_.wait(lock, [&] { return in_flight_ < jobs_ * 2 + 2 || Stopped(); });
+      // Stopping is a flag set by a signal handler, which cannot notify: look every 200 ms.
+      while (!flight_cv_.wait_for(lock, std::chrono::milliseconds(200),
+                                  [&] { return in_flight_ < jobs_ * 2 + 2 || Stopped(); })) {
+      }
       if (Stopped()) break;
       ++in_flight_;
     }
@@ -462,7 +465,8 @@ void Batch::Collect(size_t total_docs) {
     if (e->page) {
       const int page = e->page->page;
       (void)state_->PutPage(doc->sha, *e->page);
-      pages_ocr_ += e->ocr ? 1 : 0;
+      // A PDF page with a real text layer is read, not OCR'd.
+      pages_ocr_ += e->ocr && e->page->source != "text_layer" ? 1 : 0;
       ++pages_done_;
       if (page >= 1 && page <= doc->pages && !doc->results[page - 1]) {
         doc->results[page - 1] = std::move(*e->page);

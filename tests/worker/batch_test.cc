@@ -1,0 +1,584 @@
+// purr batch end to end: the real executable over a small archive of real scans
+// (tests/worker/batch_archive.h) with real Tesseract and a real state file, stopped by
+// SIGINT and SIGKILL part way and continued, and run again after a rules change.
+//
+// The archive is built once per test binary (SetUpTestSuite), and so is one uninterrupted
+// run, when a test first needs it; every test that needs a finished run reads that one or
+// works on a copy of its output folder: OCR is the cost.
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "tests/ocr/test_files.h"
+#include "tests/worker/batch_archive.h"
+#include "tests/worker/run_purr.h"
+
+extern char** environ;
+
+namespace purr::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Poco::JSON::Object;
+
+constexpr char kSummaryHeader[] =
+    "path,sha256,pages,language,classes,legal_category,needs_human,mean_confidence,status,"
+    "error,duplicate_of,case,json";
+constexpr char kChangesHeader[] =
+    "path,cause,old_classes,new_classes,old_legal_category,new_legal_category,old_needs_human,"
+    "new_needs_human,old_case,new_case";
+constexpr int kJobs = 2;
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// "94.0": a confidence as summary.csv writes it, with one decimal.
+bool IsOneDecimal(const std::string& text) {
+  const size_t dot = text.find('.');
+  auto digits = [](std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  return dot != std::string::npos && dot <= 3 && digits(std::string_view(text).substr(0, dot)) &&
+         text.size() == dot + 2 && digits(std::string_view(text).substr(dot + 1));
+}
+
+// A row of a CSV file by column name.
+using CsvRow = std::map<std::string, std::string>;
+
+// summary.csv or changes.csv as RFC 4180 reads it.
+struct Csv {
+  std::string header;  // the first line as written, without its line end
+  std::vector<CsvRow> rows;
+  bool every_line_ends_crlf = true;
+
+  // The row whose path is `relative` under the source folder (paths in the file may carry
+  // the SRC argument in front), or null.
+  const CsvRow* Row(const std::string& relative) const {
+    for (const CsvRow& row : rows) {
+      const std::string& path = row.at("path");
+      if (path == relative || (path.size() > relative.size() && path.ends_with("/" + relative))) {
+        return &row;
+      }
+    }
+    return nullptr;
+  }
+};
+
+// Quoted fields may hold commas, quotes ("") and line breaks; records end with "\r\n".
+std::vector<std::vector<std::string>> CsvRecords(const std::string& text, bool* crlf) {
+  std::vector<std::vector<std::string>> records(1);
+  std::string field;
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted && c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+      field += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (quoted || (c != ',' && c != '\r' && c != '\n')) {
+      field += c;
+    } else {
+      records.back().push_back(std::move(field));
+      field.clear();
+      if (c == ',') continue;
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+        ++i;
+      } else {
+        *crlf = false;
+      }
+      records.emplace_back();
+    }
+  }
+  if (!field.empty() || !records.back().empty()) *crlf = false;  // no line end at the end
+  if (records.back().empty()) records.pop_back();
+  return records;
+}
+
+Csv ReadCsv(const std::string& path) {
+  Csv csv;
+  const std::string text = ReadFile(path);
+  csv.header = text.substr(0, text.find_first_of("\r\n"));
+  std::vector<std::vector<std::string>> records = CsvRecords(text, &csv.every_line_ends_crlf);
+  if (records.empty()) return csv;
+  const std::vector<std::string>& names = records[0];
+  for (size_t r = 1; r < records.size(); ++r) {
+    EXPECT_EQ(records[r].size(), names.size()) << path << " record " << r;
+    CsvRow row;
+    for (size_t i = 0; i < names.size() && i < records[r].size(); ++i) {
+      row[names[i]] = records[r][i];
+    }
+    csv.rows.push_back(std::move(row));
+  }
+  return csv;
+}
+
+Object::Ptr ReadJson(const std::string& path) {
+  try {
+    Poco::JSON::Parser parser;
+    return parser.parse(ReadFile(path)).extract<Object::Ptr>();
+  } catch (const Poco::Exception& e) {
+    ADD_FAILURE() << path << ": " << e.displayText();
+  }
+  return nullptr;
+}
+
+// This run's figures from run.json.
+struct RunFigures {
+  int64_t documents = -1;
+  int64_t pages = -1;
+  int64_t pages_ocr = -1;
+  int64_t documents_reclassified = -1;
+  bool interrupted = false;
+};
+
+RunFigures ReadRunFigures(const std::string& out) {
+  RunFigures figures;
+  Object::Ptr run = ReadJson(out + "/run.json");
+  if (!run) return figures;
+  try {
+    figures.documents = run->getValue<int64_t>("documents");
+    figures.pages = run->getValue<int64_t>("pages");
+    figures.pages_ocr = run->getValue<int64_t>("pages_ocr");
+    figures.documents_reclassified = run->getValue<int64_t>("documents_reclassified");
+    figures.interrupted = run->getValue<bool>("interrupted");
+  } catch (const Poco::Exception& e) {
+    ADD_FAILURE() << out << "/run.json: " << e.displayText();
+  }
+  return figures;
+}
+
+// `purr batch` as a child process that a test stops with a signal. Its stdout and stderr
+// go to `log`. Not copyable: it owns the child, which it kills if still running when it goes.
+class BatchProcess {
+ public:
+  BatchProcess(std::vector<std::string> args, std::string log) : log_(std::move(log)) {
+    args.insert(args.begin(), PURR_BINARY);
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t files;
+    posix_spawn_file_actions_init(&files);
+    posix_spawn_file_actions_addopen(&files, 1, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&files, 1, 2);
+    // A test runner started in the background has SIGINT ignored; purr must see it.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t signals;
+    sigemptyset(&signals);
+    posix_spawnattr_setsigmask(&attr, &signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    posix_spawnattr_setsigdefault(&attr, &signals);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    if (posix_spawn(&pid_, PURR_BINARY, &files, &attr, argv.data(), environ) != 0) pid_ = -1;
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&files);
+    EXPECT_GT(pid_, 0) << "cannot start " << PURR_BINARY;
+  }
+  ~BatchProcess() {
+    if (Running()) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  BatchProcess(const BatchProcess&) = delete;
+  BatchProcess& operator=(const BatchProcess&) = delete;
+
+  bool Running() {
+    if (pid_ <= 0 || ended_) return false;
+    ended_ = ::waitpid(pid_, &status_, WNOHANG) == pid_;
+    return !ended_;
+  }
+  void Signal(int signal) { ::kill(pid_, signal); }
+  // The exit code; minus the signal's number when a signal ended the process (so a purr
+  // that dies of SIGINT is not taken for one that exits 130); INT32_MIN after `timeout`.
+  int Wait(std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (Running() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (!ended_) return INT32_MIN;
+    return WIFEXITED(status_) ? WEXITSTATUS(status_) : -WTERMSIG(status_);
+  }
+  std::string Log() const { return ReadFile(log_); }
+
+ private:
+  std::string log_;
+  pid_t pid_ = -1;
+  bool ended_ = false;
+  int status_ = 0;
+};
+
+// The archive, and one complete uninterrupted run over it, made when a test first asks.
+struct Suite {
+  ScratchDir scratch;
+  TestArchive archive;
+  bool finished = false;  // the run below has been made
+  std::string out;
+  PurrRun run;
+  double seconds = 0;   // wall time of the run, to time the signals by
+  std::string summary;  // summary.csv as it wrote it
+};
+
+class BatchTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    suite_ = new Suite;
+    suite_->archive = MakeTestArchive(suite_->scratch.Path("input"));
+  }
+  static void TearDownTestSuite() {
+    delete suite_;
+    suite_ = nullptr;
+  }
+
+  // The uninterrupted run: made once per test binary, as ctest may run each test alone.
+  static const Suite& Finished() {
+    if (suite_->finished) return *suite_;
+    suite_->finished = true;
+    suite_->out = Scratch("finished");
+    const auto start = std::chrono::steady_clock::now();
+    suite_->run = RunPurr(Command(suite_->out));
+    suite_->seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (fs::exists(suite_->out + "/summary.csv")) {
+      suite_->summary = ReadFile(suite_->out + "/summary.csv");
+    }
+    return *suite_;
+  }
+
+  // purr batch over the archive into `out`, with the committed rules unless told otherwise.
+  static std::vector<std::string> Command(const std::string& out,
+                                          const std::vector<std::string>& more = {},
+                                          const std::string& rules = Repo("rules")) {
+    std::vector<std::string> args = {"batch",  Archive().root,        "--out",   out,
+                                     "--jobs", std::to_string(kJobs), "--rules", rules};
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  }
+  static const TestArchive& Archive() { return suite_->archive; }
+  static std::string Scratch(const std::string& name) { return suite_->scratch.Path(name); }
+
+  // A copy of the finished run's output folder (state included) to go on from.
+  static std::string CopyOfFinishedRun(const std::string& name) {
+    const std::string copy = Scratch(name);
+    fs::copy(Finished().out, copy, fs::copy_options::recursive);
+    return copy;
+  }
+  static Csv FinishedSummary() { return ReadCsv(Finished().out + "/summary.csv"); }
+  // The row for `relative`; a missing row fails the test and reads as status "(no row)".
+  static const CsvRow& RowOf(const Csv& csv, const std::string& relative) {
+    static const CsvRow kNone = [] {
+      CsvRow none;
+      bool crlf = true;
+      for (const char* header : {kSummaryHeader, kChangesHeader}) {
+        const auto records = CsvRecords(std::string(header) + "\r\n", &crlf);
+        for (const std::string& name : records[0]) none[name] = "";
+      }
+      none["status"] = "(no row)";
+      return none;
+    }();
+    const CsvRow* row = csv.Row(relative);
+    EXPECT_TRUE(row) << "no row for " << relative;
+    return row ? *row : kNone;
+  }
+
+  // Sleeps until a run started now is about half done, judged by the finished run.
+  static void SleepUntilHalfDone() {
+    const double seconds = std::max(2.0, Finished().seconds / 2);
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  }
+
+  // A copy of the committed rules plus one rule that makes every letter naming invoice 4471
+  // an address change as well: the typed letter's classes change, no other letter's do.
+  static std::string RulesWithInvoice4471AsAnAddressChange() {
+    const std::string rules = Scratch("rules_4471");
+    fs::copy(Repo("rules"), rules, fs::copy_options::recursive);
+    std::ofstream(rules + "/zz_invoice_4471.yaml")
+        << "concern: address_change\n"
+           "rules:\n"
+           "  - id: address_change.invoice_4471\n"
+           "    class: address_change\n"
+           "    weight: 0.9\n"
+           "    patterns:\n"
+           "      - '\\bfaktura 4471\\b'\n"
+           "    comment: Invoice 4471 went to the debtor's old address.\n";
+    return rules;
+  }
+
+  static Suite* suite_;
+};
+Suite* BatchTest::suite_ = nullptr;
+
+TEST_F(BatchTest, ARunProducesEveryOutput) {
+  const std::string& out = Finished().out;
+  EXPECT_EQ(Finished().run.exit_code, 1) << Finished().run.err;  // the cut and empty scans
+  EXPECT_TRUE(fs::is_regular_file(out + "/batch.sqlite"));
+  ASSERT_TRUE(fs::is_regular_file(out + "/summary.csv")) << Finished().run.err;
+  Csv summary = FinishedSummary();
+  EXPECT_EQ(summary.header, kSummaryHeader);
+  EXPECT_EQ(summary.rows.size(), Archive().documents.size());
+  EXPECT_TRUE(fs::is_regular_file(out + "/changes.csv"));
+  EXPECT_TRUE(fs::is_regular_file(out + "/report.html"));
+  RunFigures figures = ReadRunFigures(out);
+  EXPECT_EQ(figures.pages_ocr, Archive().OcrPages());
+  EXPECT_EQ(figures.documents, static_cast<int64_t>(Archive().documents.size()));
+  EXPECT_FALSE(figures.interrupted);
+}
+
+TEST_F(BatchTest, EveryDocumentIsARowWithItsStatus) {
+  Csv summary = FinishedSummary();
+  EXPECT_TRUE(summary.every_line_ends_crlf);
+  for (const ExpectedDocument& doc : Archive().documents) {
+    const CsvRow& row = RowOf(summary, doc.path);
+    EXPECT_EQ(row.at("status"), doc.status) << doc.path << ": " << row.at("error");
+    if (doc.status == "done" || doc.status == "duplicate") {
+      EXPECT_EQ(row.at("sha256"), doc.sha256) << doc.path;
+    }
+    if (doc.status == "done") {
+      EXPECT_EQ(row.at("pages"), std::to_string(doc.pages)) << doc.path;
+    }
+    if (doc.status == "failed" || doc.status == "skipped") {
+      EXPECT_FALSE(row.at("error").empty()) << doc.path;
+    }
+  }
+  for (const std::string& hidden : Archive().hidden) {
+    EXPECT_FALSE(summary.Row(hidden)) << hidden << " is hidden";
+  }
+}
+
+TEST_F(BatchTest, ZipEntriesKeepTheirFoldersInThePath) {
+  Csv summary = FinishedSummary();
+  EXPECT_EQ(RowOf(summary, "vendor.zip!/box 1/en_004_more_time_payday.png").at("status"), "done");
+  EXPECT_EQ(RowOf(summary, "vendor.zip!/box 2/sub/da_037_dispute_dentist_crown.tif").at("status"),
+            "done");
+  EXPECT_FALSE(summary.Row("vendor.zip")) << "the zip is a folder, not a document";
+}
+
+TEST_F(BatchTest, ADuplicateNamesThePathFirstSeenWithTheSameContent) {
+  Csv summary = FinishedSummary();
+  const std::vector<std::string> duplicates = Archive().PathsWith("duplicate");
+  ASSERT_EQ(duplicates.size(), 2u);  // one in a folder, one inside the zip
+  for (const std::string& path : duplicates) {
+    const std::string& original = Archive().Find(path)->duplicate_of;
+    const std::string& duplicate_of = RowOf(summary, path).at("duplicate_of");
+    EXPECT_TRUE(duplicate_of == original || duplicate_of.ends_with("/" + original))
+        << path << " duplicate_of " << duplicate_of;
+    EXPECT_EQ(RowOf(summary, original).at("status"), "done");
+  }
+}
+
+TEST_F(BatchTest, APathWithACommaIsQuoted) {
+  EXPECT_TRUE(Contains(Finished().summary, "notes, mars & april.xml\",")) << Finished().summary;
+  EXPECT_EQ(RowOf(FinishedSummary(), "2019/03/notes, mars & april.xml").at("status"), "skipped");
+}
+
+TEST_F(BatchTest, ADoneDocumentHasItsDecisionAndConfidence) {
+  Csv summary = FinishedSummary();
+  for (const ExpectedDocument& doc : Archive().documents) {
+    if (doc.status != "done") continue;
+    const CsvRow& row = RowOf(summary, doc.path);
+    EXPECT_FALSE(row.at("classes").empty()) << doc.path;
+    EXPECT_TRUE(row.at("legal_category") == "none" || row.at("legal_category") == "halt" ||
+                row.at("legal_category") == "statutory_deadline")
+        << doc.path << ": " << row.at("legal_category");
+    EXPECT_TRUE(row.at("needs_human") == "true" || row.at("needs_human") == "false") << doc.path;
+    if (doc.ocr_pages > 0) {
+      EXPECT_TRUE(IsOneDecimal(row.at("mean_confidence")))
+          << doc.path << ": " << row.at("mean_confidence");
+    }
+  }
+}
+
+TEST_F(BatchTest, DocumentJsonHoldsEveryPagesTextAndConfidence) {
+  Csv summary = FinishedSummary();
+  for (const std::string& path : Archive().PathsWith("done")) {
+    const CsvRow& row = RowOf(summary, path);
+    ASSERT_FALSE(row.at("json").empty()) << path;
+    EXPECT_TRUE(row.at("json").starts_with("documents/")) << row.at("json");
+    Object::Ptr doc = ReadJson(Finished().out + "/" + row.at("json"));
+    ASSERT_TRUE(doc) << path;
+    Poco::JSON::Array::Ptr pages = doc->getArray("pages");
+    ASSERT_TRUE(pages) << path << ": no \"pages\"";
+    ASSERT_EQ(static_cast<int>(pages->size()), Archive().Find(path)->pages) << path;
+    for (size_t i = 0; i < pages->size(); ++i) {
+      Object::Ptr page = pages->getObject(i);
+      ASSERT_TRUE(page) << path << " page " << i + 1;
+      EXPECT_FALSE(page->optValue<std::string>("text", "").empty()) << path << " page " << i + 1;
+      const double confidence = page->optValue<double>("confidence", -1);
+      EXPECT_TRUE(confidence >= 0 && confidence <= 100) << path << " page " << i + 1;
+    }
+  }
+}
+
+TEST_F(BatchTest, ATypedPdfIsReadFromItsTextLayerAsADispute) {
+  Csv summary = FinishedSummary();
+  const CsvRow& row = RowOf(summary, Archive().typed_letter);
+  EXPECT_TRUE(row.at("classes").starts_with("dispute")) << row.at("classes");
+  EXPECT_EQ(row.at("legal_category"), "halt");
+  EXPECT_EQ(row.at("mean_confidence"), "") << "no page of it was OCR'd";
+  Object::Ptr doc = ReadJson(Finished().out + "/" + row.at("json"));
+  ASSERT_TRUE(doc);
+  const std::string text = doc->getArray("pages")->getObject(0)->getValue<std::string>("text");
+  EXPECT_TRUE(Contains(text, Archive().typed_text)) << text;
+}
+
+TEST_F(BatchTest, TheReportIsSelfContainedEscapedAndCarriesNoPageText) {
+  const std::string html = ReadFile(Finished().out + "/report.html");
+  EXPECT_TRUE(Contains(html, "<svg"));
+  EXPECT_FALSE(Contains(html, "<script"));
+  EXPECT_FALSE(Contains(html, "<SCRIPT"));
+  EXPECT_TRUE(Contains(html, "Content-Security-Policy"));
+  EXPECT_FALSE(Contains(html, "<link"));
+  EXPECT_FALSE(Contains(html, "src=\"http"));
+  // The cut scan fails, so the report lists it with its name escaped.
+  EXPECT_TRUE(Contains(html, "skanning 0042 &amp; 0043.tif"));
+  EXPECT_FALSE(Contains(html, "skanning 0042 & 0043.tif"));
+  EXPECT_FALSE(Contains(html, "fullt ut")) << "the typed letter's text";
+}
+
+TEST_F(BatchTest, InterruptedBySigintThenResumedMatchesAnUninterruptedRun) {
+  ASSERT_FALSE(Finished().summary.empty()) << Finished().run.err;
+  const std::string out = Scratch("sigint");
+  {
+    BatchProcess first(Command(out), Scratch("sigint.log"));
+    SleepUntilHalfDone();
+    ASSERT_TRUE(first.Running()) << "finished before the signal:\n" << first.Log();
+    first.Signal(SIGINT);
+    EXPECT_EQ(first.Wait(std::chrono::seconds(120)), 130) << first.Log();
+  }
+  const RunFigures interrupted = ReadRunFigures(out);
+  EXPECT_TRUE(interrupted.interrupted);
+  EXPECT_GT(interrupted.pages_ocr, 0);
+  EXPECT_LT(interrupted.pages_ocr, Archive().OcrPages());
+
+  PurrRun resumed = RunPurr(Command(out));
+  EXPECT_EQ(resumed.exit_code, 1) << resumed.err;
+  EXPECT_EQ(ReadFile(out + "/summary.csv"), Finished().summary);
+  const RunFigures rest = ReadRunFigures(out);
+  EXPECT_FALSE(rest.interrupted);
+  // Pages in flight at the signal were finished and stored: none is read twice.
+  EXPECT_EQ(interrupted.pages_ocr + rest.pages_ocr, Archive().OcrPages());
+}
+
+TEST_F(BatchTest, KilledBySigkillThenResumedMatchesAnUninterruptedRun) {
+  ASSERT_FALSE(Finished().summary.empty()) << Finished().run.err;
+  const std::string out = Scratch("sigkill");
+  {
+    BatchProcess first(Command(out), Scratch("sigkill.log"));
+    SleepUntilHalfDone();
+    ASSERT_TRUE(first.Running()) << "finished before the signal:\n" << first.Log();
+    first.Signal(SIGKILL);
+    EXPECT_EQ(first.Wait(std::chrono::seconds(30)), -SIGKILL);
+  }
+  EXPECT_FALSE(fs::exists(out + "/run.json")) << "a killed run writes no figures";
+
+  PurrRun resumed = RunPurr(Command(out));
+  EXPECT_EQ(resumed.exit_code, 1) << resumed.err;
+  EXPECT_EQ(ReadFile(out + "/summary.csv"), Finished().summary);
+  const RunFigures rest = ReadRunFigures(out);
+  EXPECT_FALSE(rest.interrupted);
+  // The pages stored before the kill are reused; at most the --jobs pages in flight were
+  // lost, which the killed run never counted.
+  EXPECT_GT(rest.pages_ocr, 0);
+  EXPECT_LT(rest.pages_ocr, Archive().OcrPages());
+}
+
+TEST_F(BatchTest, ARulesChangeReclassifiesFromStoredTextAndOcrsNothing) {
+  ASSERT_FALSE(Finished().summary.empty()) << Finished().run.err;
+  const std::string out = CopyOfFinishedRun("rules_change");
+  PurrRun run = RunPurr(Command(out, {"--only-changed"}, RulesWithInvoice4471AsAnAddressChange()));
+  EXPECT_EQ(run.exit_code, 1) << run.err;  // the cut and empty scans still fail
+
+  const RunFigures figures = ReadRunFigures(out);
+  EXPECT_EQ(figures.pages_ocr, 0);
+  EXPECT_GT(figures.documents_reclassified, 0);
+  EXPECT_LE(figures.documents_reclassified,
+            static_cast<int64_t>(Archive().PathsWith("done").size()));
+
+  Csv changes = ReadCsv(out + "/changes.csv");
+  EXPECT_EQ(changes.header, kChangesHeader);
+  ASSERT_EQ(changes.rows.size(), 1u) << ReadFile(out + "/changes.csv");
+  const CsvRow& change = RowOf(changes, Archive().typed_letter);
+  EXPECT_EQ(change.at("cause"), "rules");
+  EXPECT_EQ(change.at("old_classes"), "dispute");
+  EXPECT_TRUE(Contains(change.at("new_classes"), "address_change")) << change.at("new_classes");
+  EXPECT_EQ(change.at("old_legal_category"), "halt");
+  EXPECT_EQ(change.at("new_legal_category"), "halt");
+
+  // Every other document reads as before.
+  Csv before = FinishedSummary(), after = ReadCsv(out + "/summary.csv");
+  ASSERT_EQ(after.rows.size(), before.rows.size());
+  for (size_t i = 0; i < before.rows.size(); ++i) {
+    if (before.rows[i].at("path").ends_with(Archive().typed_letter)) continue;
+    EXPECT_EQ(after.rows[i], before.rows[i]) << before.rows[i].at("path");
+  }
+}
+
+TEST_F(BatchTest, AFinishedRunWithOnlyChangedAndNothingChangedDoesNothing) {
+  ASSERT_FALSE(Finished().summary.empty()) << Finished().run.err;
+  const std::string out = CopyOfFinishedRun("nothing_changed");
+  PurrRun run = RunPurr(Command(out, {"--only-changed"}));
+  EXPECT_EQ(run.exit_code, 1) << run.err;  // the failed documents are kept as they were
+  const RunFigures figures = ReadRunFigures(out);
+  EXPECT_EQ(figures.pages_ocr, 0);
+  EXPECT_EQ(figures.documents_reclassified, 0);
+  EXPECT_EQ(ReadFile(out + "/changes.csv"), std::string(kChangesHeader) + "\r\n");
+  EXPECT_EQ(ReadFile(out + "/summary.csv"), Finished().summary);
+}
+
+TEST_F(BatchTest, ResumeWithNothingToResumeFails) {
+  const std::string out = Scratch("never_run");
+  fs::create_directories(out);
+  PurrRun run = RunPurr(Command(out, {"--resume"}));
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.exit_code, 130);
+  EXPECT_TRUE(Contains(run.err, "resume")) << run.err;
+  EXPECT_FALSE(fs::exists(out + "/summary.csv"));
+}
+
+TEST_F(BatchTest, ResumeAfterAFinishedRunFails) {
+  ASSERT_FALSE(Finished().summary.empty()) << Finished().run.err;
+  const std::string out = CopyOfFinishedRun("resume_finished");
+  PurrRun run = RunPurr(Command(out, {"--resume"}));
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.exit_code, 130);
+  EXPECT_TRUE(Contains(run.err, "resume")) << run.err;
+  EXPECT_EQ(ReadFile(out + "/summary.csv"), Finished().summary);
+}
+
+TEST_F(BatchTest, UsageErrors) {
+  const std::string out = Scratch("usage");
+  EXPECT_EQ(RunPurr({"batch"}).exit_code, 2);
+  EXPECT_EQ(RunPurr({"batch", Archive().root}).exit_code, 2) << "no --out";
+  EXPECT_EQ(RunPurr({"batch", "--out", out}).exit_code, 2) << "no SRC";
+  EXPECT_EQ(RunPurr({"batch", Archive().root, "--out", out, "--jobs", "many"}).exit_code, 2);
+  EXPECT_EQ(RunPurr({"batch", Archive().root, "--out", out, "--bogus"}).exit_code, 2);
+  EXPECT_FALSE(fs::exists(out)) << "a usage error touches nothing";
+  PurrRun help = RunPurr({"batch", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_TRUE(Contains(help.out, "--only-changed")) << help.out;
+  EXPECT_TRUE(Contains(help.out, "--resume")) << help.out;
+}
+
+}  // namespace
+}  // namespace purr::testing
