@@ -9,7 +9,7 @@
 
 namespace purr::store::internal {
 
-inline constexpr std::array<const char*, 2> kMigrations = {
+inline constexpr std::array<const char*, 3> kMigrations = {
     // 1: the worker's store.
     R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -264,6 +264,19 @@ CREATE INDEX corrections_letter ON corrections(letter_id);
 ALTER TABLE audit ADD COLUMN before TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit ADD COLUMN after TEXT NOT NULL DEFAULT '';
 CREATE INDEX audit_subject ON audit(subject, id);
+)sql",
+    // 3: the letters' full-text index (purr search). One row a letter, its rowid the
+    // letter's id; diacritics folded (OCR drops them), so "Alesund" finds "Ålesund".
+    R"sql(
+CREATE VIRTUAL TABLE letter_text USING fts5(
+  file, text, tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO letter_text(rowid, file, text)
+  SELECT l.id, l.file,
+         COALESCE((SELECT group_concat(text, char(10) || char(10))
+                   FROM (SELECT text FROM letter_pages p WHERE p.letter_id = l.id
+                         ORDER BY p.page)), '')
+  FROM letters l;
 )sql",
 };
 

@@ -231,6 +231,7 @@ class SqliteTxn : public Txn {
   std::vector<HoldRecord> HoldsOf(std::string_view case_id) override;
   void ReleaseHold(int64_t hold_id, std::string_view released_by) override;
   std::vector<CaseHit> SearchCases(std::string_view text, int limit) override;
+  std::vector<LetterHit> SearchLetters(const TextQuery& query, int limit) override;
   std::vector<AuditRecord> AuditOf(const std::vector<std::string>& subjects, int64_t limit,
                                    int64_t offset) override;
   int64_t AuditCount() override;
@@ -584,6 +585,16 @@ int64_t SqliteTxn::InsertLetter(const LetterRecord& l) {
     p.bind(9, page.image_scale);
     p.exec();
   }
+  std::string text;
+  for (const PageRecord& page : l.pages) {
+    if (!text.empty()) text += "\n\n";
+    text += page.text;
+  }
+  SQLite::Statement& f = Sql("INSERT INTO letter_text(rowid, file, text) VALUES (?, ?, ?)");
+  f.bind(1, static_cast<int64_t>(id));
+  f.bind(2, l.file);
+  f.bind(3, text);
+  f.exec();
   return id;
 }
 
@@ -1276,6 +1287,55 @@ void SqliteTxn::ReleaseHold(int64_t hold_id, std::string_view released_by) {
   if (s.exec() != 1) {
     throw StoreError("hold " + std::to_string(hold_id) + " is not active");
   }
+}
+
+namespace {
+
+// FTS5's query syntax for a parsed search: each term a quoted string (FTS5 splits it into
+// words with the index's own tokenizer, several words making a phrase), a star for a
+// prefix, all terms joined by AND. Quoting makes every operator and punctuation plain text.
+std::string Fts5Expression(const TextQuery& query) {
+  std::string out;
+  for (const TextTerm& term : query.terms) {
+    if (!out.empty()) out += " AND ";
+    out += '"';
+    for (char c : term.text) {
+      out += c;
+      if (c == '"') out += '"';
+    }
+    out += '"';
+    if (term.prefix) out += " *";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<LetterHit> SqliteTxn::SearchLetters(const TextQuery& query, int limit) {
+  std::vector<LetterHit> out;
+  if (query.terms.empty() || limit <= 0) return out;
+  SQLite::Statement& s = Sql(
+      "SELECT l.id, l.file, l.source, l.stored_path, l.received, l.case_id, l.classes, l.legal, "
+      "snippet(letter_text, -1, '\u00ab', '\u00bb', '\u2026', 12), -bm25(letter_text) "
+      "FROM letter_text JOIN letters l ON l.id = letter_text.rowid "
+      "WHERE letter_text MATCH ? ORDER BY bm25(letter_text), l.id LIMIT ?");
+  s.bind(1, Fts5Expression(query));
+  s.bind(2, limit);
+  while (s.executeStep()) {
+    LetterHit h;
+    h.letter_id = ColInt(s, 0);
+    h.file = Col(s, 1);
+    h.source = Col(s, 2);
+    h.stored_path = Col(s, 3);
+    h.received = Col(s, 4);
+    h.case_id = Col(s, 5);
+    h.classes = FromJson(Col(s, 6));
+    h.legal = Col(s, 7);
+    h.snippet = Col(s, 8);
+    h.score = s.getColumn(9).getDouble();
+    out.push_back(std::move(h));
+  }
+  return out;
 }
 
 std::vector<CaseHit> SqliteTxn::SearchCases(std::string_view text, int limit) {

@@ -35,6 +35,7 @@
 
 #include "cases/engine.h"
 #include "common/status.h"
+#include "store/text_query.h"
 
 namespace purr::store {
 
@@ -256,6 +257,22 @@ struct CaseHit {
                         // "name Kari Nordmann"
 };
 
+// A letter whose text matched a search (Txn::SearchLetters).
+struct LetterHit {
+  int64_t letter_id = 0;
+  std::string file;
+  std::string source;     // "letters", "maildir", "batch"
+  std::string stored_path;
+  std::string received;
+  std::string case_id;
+  std::vector<std::string> classes;
+  std::string legal;
+  // Where it matched: a few words either side of each hit, the hits between « and », "…"
+  // where text was left out.
+  std::string snippet;
+  double score = 0;  // higher is better (relevance)
+};
+
 struct EventRecord {
   std::string event_id;
   std::string idempotency_key;
@@ -425,6 +442,11 @@ class Txn {
   virtual std::vector<HoldRecord> HoldsOf(std::string_view case_id) = 0;
   virtual void ReleaseHold(int64_t hold_id, std::string_view released_by) = 0;
   virtual std::vector<CaseHit> SearchCases(std::string_view text, int limit) = 0;
+
+  // The letters' full-text index: every letter's file name and text, indexed as it is
+  // inserted. The best `limit` matches of every term of `query` (store/text_query.h), most
+  // relevant first.
+  virtual std::vector<LetterHit> SearchLetters(const TextQuery& query, int limit) = 0;
 
   // The audit log, newest first: of some subjects (all when empty), paged.
   virtual std::vector<AuditRecord> AuditOf(const std::vector<std::string>& subjects,

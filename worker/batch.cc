@@ -32,7 +32,10 @@
 #include "worker/batch_report.h"
 #include "worker/batch_sources.h"
 #include "worker/classify_examples.h"
+#include "worker/config.h"
 #include "worker/letter_json.h"
+#include "worker/ops.h"
+#include "worker/pipeline.h"
 
 namespace purr::batch {
 namespace {
@@ -201,6 +204,13 @@ class Batch {
   fs::path out_;
   std::unique_ptr<store::BatchState> state_;
   std::unique_ptr<classify::Classifier> classifier_;
+  std::string rules_dir_, model_path_, jurisdiction_;  // the options, or the config's
+  // With a store: the daemon's pipeline records each document done as a letter.
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Log> log_;
+  Metrics metrics_;
+  std::unique_ptr<Pipeline> pipeline_;
+  int64_t letters_recorded_ = 0, letters_known_ = 0, follow_ups_added_ = 0;
   std::string rules_version_, model_version_;
   std::string previous_rules_, previous_model_;
   int64_t run_ = 0;
@@ -238,7 +248,28 @@ Status Batch::Setup() {
       store::BatchState::Open((out_ / "batch.sqlite").string());
   if (!state.ok()) return state.status();
   state_ = std::move(*state);
-  Result<ClassifierSetup> setup = LoadClassifierSetup(o_.rules_dir, o_.model_path);
+  rules_dir_ = o_.rules_dir;
+  model_path_ = o_.model_path;
+  jurisdiction_ = o_.jurisdiction;
+  if (!o_.db_path.empty() || !o_.config_file.empty()) {
+    Result<Config> config = ConfigFromOptions(o_.config_file, o_.db_path);
+    if (!config.ok()) return config.status();
+    if (rules_dir_.empty()) rules_dir_ = config->rules;
+    if (model_path_.empty()) model_path_ = config->model;
+    if (jurisdiction_.empty()) jurisdiction_ = config->jurisdiction;
+    config->rules = rules_dir_;
+    config->model = model_path_;
+    config->jurisdiction = jurisdiction_;
+    Result<std::unique_ptr<store::Store>> opened =
+        store::OpenStore(store::StoreOptions{config->db, 10000, 1, nullptr});
+    if (!opened.ok()) return opened.status().WithContext(config->db);
+    store_ = std::move(*opened);
+    log_ = std::make_unique<Log>(false, "/dev/null");
+    pipeline_ = std::make_unique<Pipeline>(*store_, *config, *log_, metrics_);
+    Status loaded = pipeline_->Reload(*config);
+    if (!loaded.ok()) return loaded;
+  }
+  Result<ClassifierSetup> setup = LoadClassifierSetup(rules_dir_, model_path_);
   if (!setup.ok()) return setup.status();
   classifier_ = std::make_unique<classify::Classifier>(setup->rules, setup->model);
   rules_version_ = setup->rules->version();
@@ -540,7 +571,7 @@ void Batch::Classify(const DocPtr& doc, store::BatchDocumentRecord* row) {
   classify::ClassifyOptions options;
   const std::string received = DateOf(doc->input->mtime);
   options.received = classify::Date::Parse(received).value_or(classify::Date{});
-  options.case_jurisdiction = classify::ParseJurisdiction(o_.jurisdiction);
+  options.case_jurisdiction = classify::ParseJurisdiction(jurisdiction_);
   classify::Classification c = classifier_->Classify(text, options);
   extract::ExtractOptions eo;
   eo.language = classify::LanguageCode(c.language.language);
@@ -560,6 +591,58 @@ void Batch::Classify(const DocPtr& doc, store::BatchDocumentRecord* row) {
     row->needs_human_reasons.push_back("a page could not be read: " + problem);
   }
   row->mean_confidence = ocr_pages > 0 ? confidence_sum / ocr_pages : -1;
+
+  // With a store: the letter there, linked and decided (once per content).
+  Object::Ptr stored;
+  if (pipeline_) {
+    store::LetterRecord letter;
+    letter.sha256 = row->sha256;
+    letter.file = row->path;
+    letter.source = "batch";
+    letter.received = store::FormatTimeMs(doc->input->mtime * 1000);
+    letter.stored_path = row->path;
+    letter.kind = ocr_pages > 0 ? "scan" : "text";
+    letter.language = row->language;
+    letter.classes = row->classes;
+    letter.legal = row->legal;
+    letter.jurisdiction = classify::JurisdictionCode(c.legal.jurisdiction);
+    letter.deadline = c.legal.deadline ? c.legal.deadline->ToString() : "";
+    letter.statute = c.legal.statute;
+    letter.needs_human = row->needs_human;
+    letter.needs_human_reasons = row->needs_human_reasons;
+    letter.classification_json = ClassificationJson(c);
+    letter.entities_json = EntitiesJson(entities);
+    letter.model_version = c.model_version;
+    letter.rules_version = c.rules_version;
+    for (const auto& p : doc->results) {
+      if (!p) continue;
+      store::PageRecord page;
+      page.page = p->page;
+      page.text = p->text;
+      page.confidence = p->error.empty() ? p->confidence : 0;
+      letter.pages.push_back(std::move(page));
+    }
+    Result<Pipeline::RecordedLetter> recorded =
+        pipeline_->RecordLetter(std::move(letter), text, "purr/batch");
+    if (!recorded.ok()) {
+      row->status = "failed";
+      row->error = "store: " + recorded.status().message();
+      return;
+    }
+    row->case_id = recorded->case_id;
+    (recorded->recorded_before ? letters_known_ : letters_recorded_) += 1;
+    follow_ups_added_ += recorded->follow_ups;
+    stored = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    stored->set("letter", recorded->letter_id);
+    if (recorded->case_id.empty()) {
+      stored->set("case", Poco::Dynamic::Var());
+    } else {
+      stored->set("case", recorded->case_id);
+    }
+    stored->set("status", recorded->status);
+    stored->set("recorded_before", recorded->recorded_before);
+    stored->set("follow_ups_added", recorded->follow_ups);
+  }
 
   Object::Ptr json = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   json->set("path", row->path);
@@ -582,6 +665,7 @@ void Batch::Classify(const DocPtr& doc, store::BatchDocumentRecord* row) {
   json->set("needs_human_reasons", reasons);
   json->set("entities", parser.parse(EntitiesJson(entities)));
   json->set("mean_confidence", row->mean_confidence);
+  if (stored) json->set("store", stored);
   json->set("rules_version", rules_version_);
   json->set("model_version", model_version_);
   row->json_path = "documents/" + OutputName(row->path) + ".json";
@@ -758,6 +842,14 @@ Status Batch::WriteOutputs(bool interrupted, BatchResult* result) {
   run->set("cpu_seconds", info.cpu_seconds);
   run->set("rules_version", rules_version_);
   run->set("model_version", model_version_);
+  if (store_) {
+    Object::Ptr st = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    st->set("path", store_->path());
+    st->set("letters_recorded", letters_recorded_);
+    st->set("letters_known_before", letters_known_);
+    st->set("follow_ups_added", follow_ups_added_);
+    run->set("store", st);
+  }
   Status s = WriteAtomically(out_ / "run.json", Stringify(run) + "\n");
   if (!s.ok()) return s;
 
@@ -780,6 +872,12 @@ Status Batch::WriteOutputs(bool interrupted, BatchResult* result) {
                 pages_ocr_ > 0 ? info.cpu_seconds / static_cast<double>(pages_ocr_) : 0.0,
                 (out_ / "report.html").string().c_str());
   result->summary = line;
+  if (store_) {
+    result->summary += "\npurr batch: store " + store_->path() + ": " +
+                       std::to_string(letters_recorded_) + " letters recorded, " +
+                       std::to_string(letters_known_) + " already there, " +
+                       std::to_string(follow_ups_added_) + " follow-ups added";
+  }
   if (interrupted) {
     result->summary += "\npurr batch: interrupted; the same command continues where it stopped";
     result->exit_code = kExitInterrupted;

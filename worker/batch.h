@@ -25,6 +25,13 @@
 // so memory stays flat however large the archive. With --pdf a document's pages are
 // recognised in order on one thread (the searchable PDF is written as they go).
 //
+// With a store (--db PATH or --config FILE): every document done becomes a letter there
+// (source "batch", its path as the stored path), linked and decided by the decision rules
+// of the rules folder in use, so halt letters nobody handled reach the follow-up queue; a
+// content already in the store is not recorded again. Its letter and case go into the
+// document's JSON, summary.csv and the changes. Page images are not kept (the review page
+// shows the text).
+//
 // Outputs in DIR: documents/<path>.json per document, pdf/<path>.pdf with --pdf,
 // summary.csv, changes.csv and report.html (worker/batch_report.h), run.json (this run's
 // figures). Exit: 0 all documents done, 1 some failed, 2 usage, 130 interrupted.
@@ -54,6 +61,13 @@ struct BatchOptions {
   int max_pages = 1000;      // per document
   int64_t max_file_bytes = 512LL << 20;
   std::string jurisdiction;  // "NO", "SE", "DK", or empty: from the letter's language
+  // The store (at most one of the two): each document done is recorded there as a letter,
+  // linked to its case and decided as an inbox letter is (holds, follow-ups), once per
+  // content however often the batch runs, and its text indexed for purr search. With
+  // config_file, its purr.db is the store, and its rules, model and jurisdiction are used
+  // where the options above leave them empty.
+  std::string db_path;
+  std::string config_file;
   bool progress_tty = false; // a live progress line; false: a log line every few seconds
   int progress_interval_ms = 5000;
   // Set from a signal handler to stop: pages in flight finish and are stored, then the run

@@ -14,7 +14,9 @@
 namespace purr {
 namespace {
 
-constexpr char kUsage[] = "purr batch [OPTIONS] SRC... --out DIR";
+constexpr char kUsage[] =
+    "purr batch [OPTIONS] SRC... --out DIR [--jobs N] [--db PATH | --config FILE] [--pdf] "
+    "[--resume] [--only-changed]";
 constexpr char kDescription[] =
     "OCR and classify an archive of scanned letters: folders (walked recursively), single "
     "scans (TIFF, PNG, JPEG, PDF, ...) and zip archives (read in place). Writes per document "
@@ -25,7 +27,10 @@ constexpr char kDescription[] =
     "when the same command is run again, reusing every page already read. After a finished "
     "run, the next one processes everything again, or with --only-changed only new or "
     "changed files, re-classifying from the stored text (no OCR) where only the rules or the "
-    "model changed. The same content under two paths is read once. Exit codes: 0 all done, "
+    "model changed. The same content under two paths is read once. With --db or --config "
+    "each document done is recorded in the store as a letter: linked to its case and decided "
+    "as an inbox letter (holds, follow-ups for clerks), once per content however often the "
+    "batch runs, its text indexed for purr search. Exit codes: 0 all done, "
     "1 some documents failed (listed in the report), 2 usage error, 130 interrupted.";
 
 std::atomic<bool> g_stop{false};
@@ -54,7 +59,9 @@ int RunBatchCommand(const CommandArgs& args) {
   cl.Flag("pdf", "also write a searchable PDF per document under DIR/pdf/");
   cl.Flag("resume", "only continue an interrupted run of the same SRC; fail if there is none");
   cl.Flag("only-changed", "after a finished run: only new or changed content, rules or model");
-  cl.Value("rules", "DIR", "classification rules (default: rules/)");
+  cl.Value("db", "PATH", "also record every document in this store (see above)");
+  cl.Value("config", "FILE", "the daemon's purr.conf: its store, rules, model, jurisdiction");
+  cl.Value("rules", "DIR", "classification rules (default: rules/, or the config's)");
   cl.Value("model", "FILE", "classifier model, or 'none' for rules alone "
                             "(default: fixtures/models/classify.model)");
   cl.Value("lang", "LANGS",
@@ -70,6 +77,7 @@ int RunBatchCommand(const CommandArgs& args) {
   if (std::optional<int> exit = cl.Parse(args)) return *exit;
   if (cl.positional().empty()) return cl.UsageError("no SRC given");
   if (cl.Get("out").empty()) return cl.UsageError("--out DIR is needed");
+  if (cl.Has("db") && cl.Has("config")) return cl.UsageError("give --db PATH or --config FILE, not both");
   if (cl.Has("resume") && cl.Has("only-changed")) {
     return cl.UsageError("--resume continues a run; --only-changed starts one: not both");
   }
@@ -88,6 +96,8 @@ int RunBatchCommand(const CommandArgs& args) {
     if (o.languages.empty()) return cl.UsageError("--lang is empty");
   }
   o.jurisdiction = cl.Get("jurisdiction");
+  o.db_path = cl.Get("db");
+  o.config_file = cl.Get("config");
   o.page_deadline_ms = static_cast<int>(
       std::max(1.0, std::round(cl.GetDecimal("deadline", o.page_deadline_ms / 1000.0) * 1e3)));
   o.max_pages = static_cast<int>(cl.GetInteger("max-pages", o.max_pages));

@@ -26,6 +26,7 @@ int RunEvalCommand(const CommandArgs& args);
 int RunRunCommand(const CommandArgs& args);
 int RunInvoicesCommand(const CommandArgs& args);
 int RunLettersCommand(const CommandArgs& args);
+int RunSearchCommand(const CommandArgs& args);
 int RunAllocationsCommand(const CommandArgs& args);
 int RunCasesCommand(const CommandArgs& args);
 int RunFollowUpsCommand(const CommandArgs& args);

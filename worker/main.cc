@@ -34,6 +34,8 @@ constexpr purr::CommandSpec kCommands[] = {
     {"invoices", "list the ledger in the store; 'invoices import' loads a ledger file",
      purr::RunInvoicesCommand},
     {"letters", "list the letters in the store", purr::RunLettersCommand},
+    {"search", "find letters in the store by words, names, references in their text",
+     purr::RunSearchCommand},
     {"allocations", "list recorded payments and their allocations", purr::RunAllocationsCommand},
     {"cases", "list cases with their flag, holds, invoices, letters, payments",
      purr::RunCasesCommand},

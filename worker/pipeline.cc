@@ -164,9 +164,9 @@ matching::Invoice ToMatchingInvoice(const store::InvoiceRecord& r) {
   return inv;
 }
 
-void AuditAll(store::Txn& txn, const std::string& subject,
+void AuditAll(store::Txn& txn, const std::string& actor, const std::string& subject,
               const std::vector<cases::AuditNote>& notes) {
-  for (const cases::AuditNote& note : notes) txn.Audit("purr/worker", subject, note);
+  for (const cases::AuditNote& note : notes) txn.Audit(actor, subject, note);
 }
 
 // Reads a claimed file. When it cannot be used, *unreadable says what to do: quarantine a
@@ -288,6 +288,97 @@ std::shared_ptr<const Pipeline::LedgerCache> Pipeline::CurrentLinks(store::Txn& 
   return cache;
 }
 
+cases::LetterDecision Pipeline::DecideAndInsert(store::Txn& txn, const Rules& rules,
+                                              const std::string& actor,
+                                              const std::string& text,
+                                              store::LetterRecord* letter) {
+  store::LetterRecord& record = *letter;
+  const std::string received_date = record.received.substr(0, 10);
+  std::shared_ptr<const LedgerCache> links = CurrentLinks(txn);
+  cases::LetterFacts facts;
+  facts.received = received_date;
+  facts.classes = record.classes;
+  facts.legal = record.legal;
+  facts.deadline = record.deadline;
+  facts.statute = record.statute;
+  facts.needs_human = record.needs_human;
+  facts.needs_human_reasons = record.needs_human_reasons;
+  std::set<std::string> candidate_cases;
+  for (const cases::LinkHit& hit : links->ids->Find(text)) {
+    std::string what = std::string(cases::IdKindName(hit.kind)) + " " + hit.value;
+    if (hit.edits > 0) what += " (one error)";
+    const bool digits_only = hit.value.find_first_not_of("0123456789 -./") == std::string::npos;
+    size_t digits = 0;
+    for (char ch : hit.value) digits += ch >= '0' && ch <= '9';
+    const bool weak = hit.edits > 0 || (digits_only && digits < 6);
+    facts.evidence.push_back({hit.case_id, hit.customer, what, hit.edits, false, weak});
+    candidate_cases.insert(hit.case_id);
+  }
+  for (const cases::NameHit& hit : links->names->Find(text)) {
+    auto it = links->cases_of_customer.find(hit.customer);
+    if (it == links->cases_of_customer.end()) continue;
+    for (const std::string& case_id : it->second) {
+      facts.evidence.push_back({case_id, hit.customer, "name " + hit.name, 0, true, false});
+    }
+  }
+  facts.booked_payments = txn.BookedPayments(
+      std::vector<std::string>(candidate_cases.begin(), candidate_cases.end()),
+      DaysBefore(received_date, 30));
+  cases::LetterDecision decision = cases::DecideLetter(rules.decisions, facts);
+  record.decision_rules_version = rules.decisions.version;
+  record.case_id = decision.case_id;
+  record.status = decision.status;
+  record.proof_wait_until = decision.proof_wait_until;
+  record.proof_payment_id = decision.proof_payment_id;
+  const int64_t id = txn.InsertLetter(record);
+  record.id = id;
+  for (const cases::Hold& hold : decision.holds) txn.AddHold(hold, id);
+  for (const cases::FollowUp& f : decision.follow_ups) txn.AddFollowUp(f, id, "");
+  const std::string subject = "letter:" + std::to_string(id);
+  txn.Audit(actor, subject,
+            {"classify", record.rules_version,
+             "classes " + (record.classes.empty() ? std::string("none") : record.classes[0]) +
+                 (record.classes.size() > 1 ? " (+" + std::to_string(record.classes.size() - 1) + ")" : "") +
+                 ", legal " + record.legal + (record.deadline.empty() ? "" : ", deadline " + record.deadline) +
+                 ", model " + (record.model_version.empty() ? "none" : record.model_version),
+             std::nullopt});
+  AuditAll(txn, actor, subject, decision.audit);
+  return decision;
+}
+
+Result<Pipeline::RecordedLetter> Pipeline::RecordLetter(store::LetterRecord record,
+                                                        const std::string& text,
+                                                        const std::string& actor) {
+  std::shared_ptr<const Rules> rules = CurrentRules();
+  if (!rules) return Status::Internal("the pipeline's rules are not loaded");
+  RecordedLetter out;
+  Status recorded = store_.Transact([&](store::Txn& txn) {
+    if (std::optional<int64_t> earlier = txn.FindLetter(record.sha256)) {
+      std::optional<store::LetterRecord> known = txn.GetLetter(*earlier);
+      out.letter_id = *earlier;
+      out.recorded_before = true;
+      if (known) {
+        out.case_id = known->case_id;
+        out.status = known->status;
+      }
+      return;
+    }
+    cases::LetterDecision decision = DecideAndInsert(txn, *rules, actor, text, &record);
+    out.letter_id = record.id;
+    out.case_id = decision.case_id;
+    out.status = decision.status;
+    out.follow_ups = static_cast<int>(decision.follow_ups.size());
+    out.holds = static_cast<int>(decision.holds.size());
+  });
+  if (!recorded.ok()) return recorded;
+  for (const std::string& cls : record.classes) {
+    if (!out.recorded_before) {
+      metrics_.Add("purr_letters_total", {{"class", cls}, {"legal", record.legal}});
+    }
+  }
+  return out;
+}
+
 JobOutcome Pipeline::ProcessLetter(const store::Job& job, LetterReader& reader) {
   JobOutcome outcome;
   std::shared_ptr<const Rules> rules = CurrentRules();
@@ -378,53 +469,7 @@ JobOutcome Pipeline::ProcessLetter(const store::Job& job, LetterReader& reader) 
 
   cases::LetterDecision decision;
   Status recorded = store_.Transact([&](store::Txn& txn) {
-    std::shared_ptr<const LedgerCache> links = CurrentLinks(txn);
-    cases::LetterFacts facts;
-    facts.received = received_date;
-    facts.classes = record.classes;
-    facts.legal = record.legal;
-    facts.deadline = record.deadline;
-    facts.statute = record.statute;
-    facts.needs_human = record.needs_human;
-    facts.needs_human_reasons = record.needs_human_reasons;
-    std::set<std::string> candidate_cases;
-    for (const cases::LinkHit& hit : links->ids->Find(letter->text)) {
-      std::string what = std::string(cases::IdKindName(hit.kind)) + " " + hit.value;
-      if (hit.edits > 0) what += " (one error)";
-      const bool digits_only = hit.value.find_first_not_of("0123456789 -./") == std::string::npos;
-      size_t digits = 0;
-      for (char ch : hit.value) digits += ch >= '0' && ch <= '9';
-      const bool weak = hit.edits > 0 || (digits_only && digits < 6);
-      facts.evidence.push_back({hit.case_id, hit.customer, what, hit.edits, false, weak});
-      candidate_cases.insert(hit.case_id);
-    }
-    for (const cases::NameHit& hit : links->names->Find(letter->text)) {
-      auto it = links->cases_of_customer.find(hit.customer);
-      if (it == links->cases_of_customer.end()) continue;
-      for (const std::string& case_id : it->second) {
-        facts.evidence.push_back({case_id, hit.customer, "name " + hit.name, 0, true, false});
-      }
-    }
-    facts.booked_payments = txn.BookedPayments(
-        std::vector<std::string>(candidate_cases.begin(), candidate_cases.end()),
-        DaysBefore(received_date, 30));
-    decision = cases::DecideLetter(rules->decisions, facts);
-    record.case_id = decision.case_id;
-    record.status = decision.status;
-    record.proof_wait_until = decision.proof_wait_until;
-    record.proof_payment_id = decision.proof_payment_id;
-    const int64_t id = txn.InsertLetter(record);
-    for (const cases::Hold& hold : decision.holds) txn.AddHold(hold, id);
-    for (const cases::FollowUp& f : decision.follow_ups) txn.AddFollowUp(f, id, "");
-    const std::string subject = "letter:" + std::to_string(id);
-    txn.Audit("purr/worker", subject,
-              {"classify", record.rules_version,
-               "classes " + (record.classes.empty() ? std::string("none") : record.classes[0]) +
-                   (record.classes.size() > 1 ? " (+" + std::to_string(record.classes.size() - 1) + ")" : "") +
-                   ", legal " + record.legal + (record.deadline.empty() ? "" : ", deadline " + record.deadline) +
-                   ", model " + (record.model_version.empty() ? "none" : record.model_version),
-               std::nullopt});
-    AuditAll(txn, subject, decision.audit);
+    decision = DecideAndInsert(txn, *rules, "purr/worker", letter->text, &record);
     txn.FinishJob(job.id, "processed");
   });
   if (!recorded.ok()) return {JobOutcome::Kind::kRetry, recorded.message(), ""};

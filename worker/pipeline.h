@@ -51,6 +51,22 @@ class Pipeline {
   LetterReaderOptions ReaderOptions() const;
   JobOutcome ProcessLetter(const store::Job& job, LetterReader& reader);
   JobOutcome ProcessPayments(const store::Job& job);
+
+  // A letter read and classified elsewhere (purr batch): linked to its case, decided and
+  // recorded as an inbox letter is, in one transaction, audited as `actor`. `record` holds
+  // what was read and classified (sha256, file, source, received, kind, pages, classes,
+  // legal category, versions); `text` is its text. Content already in the store (the same
+  // SHA-256, from the inbox or an earlier batch) is not recorded again: its letter and case
+  // are returned as they stand, so re-running a batch adds no letter, hold or follow-up.
+  struct RecordedLetter {
+    int64_t letter_id = 0;
+    std::string case_id;  // empty: linked to no case
+    std::string status;
+    bool recorded_before = false;
+    int follow_ups = 0, holds = 0;  // added now
+  };
+  Result<RecordedLetter> RecordLetter(store::LetterRecord record, const std::string& text,
+                                      const std::string& actor);
   // The clock's work: proof-of-payment letters whose grace ran out become follow-ups.
   Status Tick(const std::string& today);
 
@@ -65,6 +81,11 @@ class Pipeline {
   std::shared_ptr<const Rules> CurrentRules() const;
   std::shared_ptr<const Config> CurrentConfig() const;
   std::shared_ptr<const LedgerCache> CurrentLinks(store::Txn& txn);
+  // Links the letter by the ledger's identifiers and names in `text`, decides, inserts it
+  // with its holds and follow-ups, and audits; `letter` gets its id, case and status.
+  cases::LetterDecision DecideAndInsert(store::Txn& txn, const Rules& rules,
+                                        const std::string& actor, const std::string& text,
+                                        store::LetterRecord* letter);
 
   store::Store& store_;
   Log& log_;

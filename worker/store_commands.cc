@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <cmath>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -353,6 +354,64 @@ int RunLettersCommand(const CommandArgs& args) {
     }
   }
   return cli::kExitOk;
+}
+
+int RunSearchCommand(const CommandArgs& args) {
+  StoreCommand c("purr search [--config FILE | --db PATH] [--json] [--limit N] QUERY...",
+                 "Finds letters in the store by their text and file name: every word of "
+                 "QUERY must occur; \"words in quotes\" must stand together in that order; "
+                 "word* matches words starting so. Case and accents do not matter "
+                 "(\"Alesund\" finds \"\u00c5lesund\"); a reference such as KID-1234-5 is "
+                 "searched as one phrase. Prints the best matches first, each with its "
+                 "letter, file, case and the text around the hits (between \u00ab and "
+                 "\u00bb). Letters from the inboxes and from purr batch --db are indexed as "
+                 "they are recorded. Exit: 0 found, 1 nothing found or an error, 2 usage.");
+  c.cl.Flag("json", "one JSON object per letter found");
+  c.cl.Integer("limit", "N", "at most N letters (default 20)", 1, 10000);
+  if (auto exit_code = c.Open(args, "search")) return *exit_code;
+  std::string text;
+  for (const std::string& word : c.cl.positional()) text += (text.empty() ? "" : " ") + word;
+  if (text.empty()) return c.cl.UsageError("no QUERY given");
+  Result<store::TextQuery> query = store::ParseTextQuery(text);
+  if (!query.ok()) return c.cl.UsageError(query.status().message());
+  std::vector<store::LetterHit> hits;
+  const int limit = static_cast<int>(c.cl.GetInteger("limit", 20));
+  Status read = c.store->Read([&](store::Txn& txn) { hits = txn.SearchLetters(*query, limit); });
+  if (!read.ok()) return c.Fail("search", read);
+  for (const store::LetterHit& h : hits) {
+    if (c.cl.Has("json")) {
+      Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+      o.set("letter", h.letter_id);
+      o.set("file", h.file);
+      o.set("source", h.source);
+      o.set("path", OrNull(h.stored_path));
+      o.set("received", h.received);
+      o.set("case", OrNull(h.case_id));
+      o.set("classes", Strings(h.classes));
+      o.set("legal", h.legal);
+      o.set("snippet", h.snippet);
+      o.set("score", std::round(h.score * 1000) / 1000);
+      PrintLine(o);
+    } else {
+      std::string classes;
+      for (const std::string& cls : h.classes) classes += (classes.empty() ? "" : ",") + cls;
+      std::string snippet = h.snippet;
+      for (char& ch : snippet) {
+        if (ch == '\n' || ch == '\r' || ch == '\t' || ch == '\f') ch = ' ';
+      }
+      std::cout << "letter " << h.letter_id << "  " << h.file << "  "
+                << h.received.substr(0, 10) << "  case "
+                << (h.case_id.empty() ? "-" : h.case_id) << "  "
+                << (classes.empty() ? "-" : classes) << "  " << h.legal << "\n    "
+                << snippet << "\n";
+    }
+  }
+  if (!c.cl.Has("json")) {
+    std::cout << hits.size() << (hits.size() == 1 ? " letter" : " letters") << " found"
+              << (static_cast<int>(hits.size()) == limit ? " (the first " + std::to_string(limit) + "; --limit for more)" : "")
+              << "\n";
+  }
+  return hits.empty() ? cli::kExitSomeFailed : cli::kExitOk;
 }
 
 int RunAllocationsCommand(const CommandArgs& args) {

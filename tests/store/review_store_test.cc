@@ -1361,8 +1361,17 @@ TEST_F(ReviewStoreTest, ASchemaOneStoreMigratesAndKeepsItsRows) {
   WriteSchemaOneStore(Path());
   store_ = Open();
   ASSERT_NE(store_, nullptr);
-  EXPECT_EQ(store_->schema_version(), 2);
-  EXPECT_EQ(CurrentSchemaVersion(), 2);
+  EXPECT_EQ(store_->schema_version(), 3);
+  EXPECT_EQ(CurrentSchemaVersion(), 3);
+  MustRead([&](Txn& t) {
+    // Schema 3: the letters recorded before are in the full-text index.
+    Result<TextQuery> q = ParseTextQuery("bestrider");
+    ASSERT_TRUE(q.ok());
+    std::vector<LetterHit> hits = t.SearchLetters(*q, 10);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].letter_id, 7);
+    EXPECT_EQ(hits[0].file, "old.txt");
+  });
   MustRead([&](Txn& t) {
     // Follow-ups: the letter's classes, legal and language copied; new columns at defaults.
     std::optional<FollowUpRecord> halt = t.GetFollowUp(4);
