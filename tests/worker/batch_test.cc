@@ -266,14 +266,68 @@ class BatchTest : public ::testing::Test {
     return *suite_;
   }
 
-  // purr batch over the archive into `out`, with the committed rules unless told otherwise.
+  // purr batch over the archive into `out`, with the committed rules unless told otherwise,
+  // recording into the store beside `out` (made with the ledger when missing).
   static std::vector<std::string> Command(const std::string& out,
                                           const std::vector<std::string>& more = {},
-                                          const std::string& rules = Repo("rules")) {
-    std::vector<std::string> args = {"batch",  Archive().root,        "--out",   out,
-                                     "--jobs", std::to_string(kJobs), "--rules", rules};
+                                          const std::string& rules = Repo("rules"),
+                                          const std::string& source = "") {
+    MakeStore(StoreOf(out));
+    std::vector<std::string> args = {"batch",  source.empty() ? Archive().root : source,
+                                     "--out",  out,
+                                     "--jobs", std::to_string(kJobs),
+                                     "--rules", rules,
+                                     "--db",   StoreOf(out)};
     args.insert(args.end(), more.begin(), more.end());
     return args;
+  }
+  static std::string StoreOf(const std::string& out) { return out + ".store.sqlite"; }
+  // A store with the ledger of three of the archive's cases: the Norwegian dispute
+  // (nb_001: its case number and its writer's name), the English deferral (en_004: its
+  // case number) and the Danish dentist's crown (da_037).
+  static void MakeStore(const std::string& path) {
+    if (fs::exists(path)) return;
+    const std::string ledger = Scratch("ledger.csv");
+    std::ofstream(ledger)
+        << "invoice,customer,case,reference,amount_minor,currency,due_date,status,blocking,"
+           "customer_name,payer_accounts\n"
+           "F-9001,K-1,2024-118734,,124950,NOK,2024-10-01,open,true,Tor Einar Haugli,\n"
+           "F-9002,K-2,2025-020913,,110000,SEK,2025-05-01,open,true,Jake Miller,\n"
+           "F-9003,K-3,2025-601233,,760000,DKK,2025-06-01,open,true,Malene Just,\n";
+    PurrRun run = RunPurr({"invoices", "import", "--db", path, ledger});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
+  // One JSON object per line of a purr command's --json output.
+  static std::vector<Object::Ptr> JsonLines(const PurrRun& run) {
+    std::vector<Object::Ptr> out;
+    for (const std::string& line : run.out_lines()) {
+      if (line.empty()) continue;
+      try {
+        out.push_back(Poco::JSON::Parser().parse(line).extract<Object::Ptr>());
+      } catch (const Poco::Exception& e) {
+        ADD_FAILURE() << "not JSON: " << line << ": " << e.displayText();
+      }
+    }
+    return out;
+  }
+  static std::vector<Object::Ptr> StoreList(const std::string& store, const std::string& what) {
+    PurrRun run = RunPurr({what, "--db", store, "--json"});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    return JsonLines(run);
+  }
+  // The files `purr search` finds in the finished run's store for `query` (its exit code in
+  // *exit_code).
+  static std::vector<std::string> Search(const std::string& query, int* exit_code = nullptr) {
+    PurrRun run = RunPurr({"search", "--db", StoreOf(Finished().out), "--json", query});
+    if (exit_code) *exit_code = run.exit_code;
+    std::vector<std::string> files;
+    for (const Object::Ptr& hit : JsonLines(run)) {
+      const std::string file = hit->getValue<std::string>("file");
+      const std::string root = Archive().root + "/";
+      files.push_back(file.rfind(root, 0) == 0 ? file.substr(root.size()) : file);
+    }
+    std::sort(files.begin(), files.end());
+    return files;
   }
   static const TestArchive& Archive() { return suite_->archive; }
   static std::string Scratch(const std::string& name) { return suite_->scratch.Path(name); }
@@ -282,6 +336,10 @@ class BatchTest : public ::testing::Test {
   static std::string CopyOfFinishedRun(const std::string& name) {
     const std::string copy = Scratch(name);
     fs::copy(Finished().out, copy, fs::copy_options::recursive);
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      const std::string store = StoreOf(Finished().out) + suffix;
+      if (fs::exists(store)) fs::copy_file(store, StoreOf(copy) + suffix);
+    }
     return copy;
   }
   static Csv FinishedSummary() { return ReadCsv(Finished().out + "/summary.csv"); }
@@ -525,6 +583,9 @@ TEST_F(BatchTest, ARulesChangeReclassifiesFromStoredTextAndOcrsNothing) {
   EXPECT_EQ(change.at("old_legal_category"), "halt");
   EXPECT_EQ(change.at("new_legal_category"), "halt");
 
+  // The store has these letters already: re-classifying adds none.
+  EXPECT_EQ(StoreList(StoreOf(out), "letters").size(), Archive().PathsWith("done").size());
+
   // Every other document reads as before.
   Csv before = FinishedSummary(), after = ReadCsv(out + "/summary.csv");
   ASSERT_EQ(after.rows.size(), before.rows.size());
@@ -564,6 +625,109 @@ TEST_F(BatchTest, ResumeAfterAFinishedRunFails) {
   EXPECT_NE(run.exit_code, 130);
   EXPECT_TRUE(Contains(run.err, "resume")) << run.err;
   EXPECT_EQ(ReadFile(out + "/summary.csv"), Finished().summary);
+}
+
+// ---- With a store (--db) ----
+
+std::string Text(const Object::Ptr& o, const std::string& key) {
+  return o->has(key) && !o->isNull(key) ? o->getValue<std::string>(key) : "";
+}
+
+// A path as the store has it (as found under the SRC given, here absolute) without the root.
+std::string Relative(const std::string& path, const std::string& root) {
+  return path.rfind(root + "/", 0) == 0 ? path.substr(root.size() + 1) : path;
+}
+
+TEST_F(BatchTest, TheStoreHoldsEveryDoneDocumentOnceLinkedAndDecided) {
+  ASSERT_FALSE(Finished().summary.empty()) << Finished().run.err;
+  const std::string store = StoreOf(Finished().out);
+  std::vector<Object::Ptr> letters = StoreList(store, "letters");
+  // Every document read is a letter; duplicates, failures and skipped files are not.
+  std::vector<std::string> files;
+  for (const Object::Ptr& l : letters) files.push_back(Relative(Text(l, "file"), Archive().root));
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, Archive().PathsWith("done"));
+
+  const std::string dispute = "2019/03/nb_001_dispute_telecom.png";
+  const Object::Ptr* letter = nullptr;
+  for (const Object::Ptr& l : letters) {
+    if (Relative(Text(l, "file"), Archive().root) == dispute) letter = &l;
+  }
+  ASSERT_TRUE(letter);
+  EXPECT_EQ(Text(*letter, "case"), "2024-118734");
+  EXPECT_EQ(Text(*letter, "legal"), "halt");
+  EXPECT_EQ(Text(*letter, "status"), "hold");
+  // Received when the post room stamped it (the file's time), not today.
+  EXPECT_EQ(Text(*letter, "received").substr(0, 10), "2019-03-14");
+  EXPECT_EQ(RowOf(FinishedSummary(), dispute).at("case"), "2024-118734");
+
+  // The halt letter nobody handled is in the clerks' queue, once.
+  int halt_follow_ups = 0;
+  for (const Object::Ptr& f : StoreList(store, "followups")) {
+    if (!f->isNull("letter") &&
+        Relative(Text(f->getObject("letter"), "file"), Archive().root) == dispute &&
+        Text(f, "rule") == "case.halt-letter") {
+      ++halt_follow_ups;
+    }
+  }
+  EXPECT_EQ(halt_follow_ups, 1) << RunPurr({"followups", "--db", store}).out;
+
+  // The document's JSON names its letter and case.
+  Object::Ptr json = Poco::JSON::Parser()
+                         .parse(ReadFile(Finished().out + "/" + RowOf(FinishedSummary(), dispute).at("json")))
+                         .extract<Object::Ptr>();
+  ASSERT_TRUE(json->has("store"));
+  Object::Ptr stored = json->getObject("store");
+  EXPECT_EQ(Text(stored, "case"), "2024-118734");
+  EXPECT_FALSE(stored->getValue<bool>("recorded_before"));
+}
+
+TEST_F(BatchTest, RunningAgainIntoTheSameStoreRecordsNothingTwice) {
+  ASSERT_FALSE(Finished().summary.empty()) << Finished().run.err;
+  const std::string out = CopyOfFinishedRun("again");
+  const std::string store = StoreOf(out);
+  const size_t letters = StoreList(store, "letters").size();
+  const size_t follow_ups = StoreList(store, "followups").size();
+  const size_t audit = JsonLines(RunPurr({"audit", "--db", store, "--json"})).size();
+  // A new run (not a continuation) over the typed letter, which needs no OCR, into a fresh
+  // output folder sharing the store.
+  const std::string typed = Archive().root + "/" + Archive().typed_letter;
+  const std::string again = Scratch("again_out");
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    if (fs::exists(store + suffix)) fs::copy_file(store + suffix, StoreOf(again) + suffix);
+  }
+  PurrRun run = RunPurr(Command(again, {}, Repo("rules"), typed));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, "0 letters recorded, 1 already there, 0 follow-ups added"))
+      << run.out;
+  EXPECT_EQ(StoreList(StoreOf(again), "letters").size(), letters);
+  EXPECT_EQ(StoreList(StoreOf(again), "followups").size(), follow_ups);
+  EXPECT_EQ(JsonLines(RunPurr({"audit", "--db", StoreOf(again), "--json"})).size(), audit);
+}
+
+TEST_F(BatchTest, PurrSearchFindsLettersByNameReferenceAndPhrase) {
+  ASSERT_FALSE(Finished().summary.empty()) << Finished().run.err;
+  using Files = std::vector<std::string>;
+  const std::string dispute = "2019/03/nb_001_dispute_telecom.png";
+  EXPECT_EQ(Search("Haugli"), Files{dispute});                      // a name
+  EXPECT_EQ(Search("\"Tor Einar Haugli\""), Files{dispute});
+  EXPECT_EQ(Search("2025-020913"), Files{"vendor.zip!/box 1/en_004_more_time_payday.png"});
+  EXPECT_EQ(Search("\"stanser inkassoen\""), Files{dispute});       // a phrase
+  // Words of one letter only: not found in another that shares the phrase around them.
+  EXPECT_EQ(Search("\"bestrider kravet\""), (Files{dispute, Archive().typed_letter}));
+  EXPECT_EQ(Search("bestrider Mobilia"), Files{dispute});
+  EXPECT_EQ(Search("faktura 4471"), Files{Archive().typed_letter});
+  int exit_code = 0;
+  EXPECT_EQ(Search("Haugli 4471", &exit_code), Files{});  // in two letters, never in one
+  EXPECT_EQ(exit_code, 1);
+  EXPECT_EQ(Search("\"inkassoen stanser\""), Files{});  // the words, not the phrase
+
+  PurrRun plain = RunPurr({"search", "--db", StoreOf(Finished().out), "stanser"});
+  EXPECT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_TRUE(Contains(plain.out, "\u00abstanser\u00bb")) << plain.out;
+  EXPECT_TRUE(Contains(plain.out, "case 2024-118734")) << plain.out;
+  EXPECT_TRUE(Contains(plain.out, "1 letter found")) << plain.out;
+  EXPECT_EQ(RunPurr({"search", "--db", StoreOf(Finished().out), "\"unclosed"}).exit_code, 2);
 }
 
 TEST_F(BatchTest, UsageErrors) {
