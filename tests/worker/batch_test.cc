@@ -11,6 +11,7 @@
 #include <Poco/JSON/Parser.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pty.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -728,6 +729,58 @@ TEST_F(BatchTest, PurrSearchFindsLettersByNameReferenceAndPhrase) {
   EXPECT_TRUE(Contains(plain.out, "case 2024-118734")) << plain.out;
   EXPECT_TRUE(Contains(plain.out, "1 letter found")) << plain.out;
   EXPECT_EQ(RunPurr({"search", "--db", StoreOf(Finished().out), "\"unclosed"}).exit_code, 2);
+}
+
+// ---- Progress ----
+
+// purr with its standard error (and output) on a pseudo-terminal: what a person at a
+// terminal sees.
+PurrRun RunPurrOnATerminal(const std::vector<std::string>& args) {
+  PurrRun run;
+  std::vector<std::string> argv_strings = {PURR_BINARY};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int master = -1;
+  const pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid < 0) {
+    ADD_FAILURE() << "forkpty failed";
+    return run;
+  }
+  if (pid == 0) {
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = read(master, buf, sizeof(buf));
+    if (n <= 0) break;  // EIO once the child has gone
+    run.err.append(buf, static_cast<size_t>(n));
+  }
+  close(master);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+TEST_F(BatchTest, OnATerminalALiveLineOtherwiseLogLines) {
+  const std::string typed = Archive().root + "/" + Archive().typed_letter;
+  PurrRun tty = RunPurrOnATerminal(
+      {"batch", typed, "--out", Scratch("progress_tty"), "--rules", Repo("rules")});
+  EXPECT_EQ(tty.exit_code, 0) << tty.err;
+  // The line is redrawn in place (carriage return, erase) and ends with a newline.
+  EXPECT_TRUE(Contains(tty.err, "\r\033[Kdocuments 1/1, pages 1/1")) << tty.err;
+  EXPECT_TRUE(Contains(tty.err, "ETA")) << tty.err;
+  EXPECT_TRUE(Contains(tty.err, "errors 0")) << tty.err;
+
+  PurrRun piped = RunPurr({"batch", typed, "--out", Scratch("progress_log"), "--rules",
+                           Repo("rules")});
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_FALSE(Contains(piped.err, "\r")) << piped.err;
+  EXPECT_FALSE(Contains(piped.err, "\033")) << piped.err;
+  EXPECT_TRUE(Contains(piped.err, "purr batch: documents 1/1, pages 1/1")) << piped.err;
 }
 
 TEST_F(BatchTest, UsageErrors) {
