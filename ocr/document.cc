@@ -115,7 +115,11 @@ Result<PopplerDoc> OpenPdf(const std::string& path, const std::string* contents)
                                                              static_cast<int>(contents->size()))
                      : poppler::document::load_from_file(path));
   if (!doc) return Status::InvalidInput(path + ": unreadable PDF (damaged or truncated)");
-  if (doc->is_locked()) return Status::Unsupported(path + ": PDF is password-protected");
+  if (doc->is_locked()) {
+    // A document we cannot read, not a kind of file we do not read: it fails, with why.
+    return Status::InvalidInput(path +
+                                ": PDF is password-protected (encrypted with a user password)");
+  }
   if (doc->pages() <= 0) return Status::InvalidInput(path + ": PDF has no pages");
   return doc;
 }

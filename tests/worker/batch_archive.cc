@@ -1,6 +1,7 @@
 #include "tests/worker/batch_archive.h"
 
 #include <Poco/DigestEngine.h>
+#include <Poco/MD5Engine.h>
 #include <Poco/SHA2Engine.h>
 #include <archive.h>
 #include <archive_entry.h>
@@ -9,6 +10,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -199,6 +202,95 @@ class ArchiveBuilder {
   std::vector<File> files_;
 };
 
+// ---- A password-protected PDF ----
+
+std::string Md5(const std::string& bytes) {
+  Poco::MD5Engine md5;
+  md5.update(bytes.data(), bytes.size());
+  const Poco::DigestEngine::Digest& d = md5.digest();
+  return std::string(d.begin(), d.end());
+}
+
+std::string Rc4(const std::string& key, const std::string& data) {
+  unsigned char s[256];
+  for (int i = 0; i < 256; ++i) s[i] = static_cast<unsigned char>(i);
+  for (int i = 0, j = 0; i < 256; ++i) {
+    j = (j + s[i] + static_cast<unsigned char>(key[static_cast<size_t>(i) % key.size()])) % 256;
+    std::swap(s[i], s[j]);
+  }
+  std::string out = data;
+  for (size_t n = 0, i = 0, j = 0; n < out.size(); ++n) {
+    i = (i + 1) % 256;
+    j = (j + s[i]) % 256;
+    std::swap(s[i], s[j]);
+    out[n] = static_cast<char>(static_cast<unsigned char>(out[n]) ^ s[(s[i] + s[j]) % 256]);
+  }
+  return out;
+}
+
+std::string Hex(const std::string& bytes) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+// A one-page PDF showing `text`, encrypted with the standard security handler (revision 2,
+// RC4 40-bit) and a user password, as a scanning vendor's "protected" export is: a reader
+// asks for the password before it shows anything (pdftotext -upw PASSWORD reads it).
+std::string MakeEncryptedPdf(const std::string& text, const std::string& user_password) {
+  static const unsigned char kPad[32] = {
+      0x28, 0xBF, 0x4E, 0x5E, 0x4E, 0x75, 0x8A, 0x41, 0x64, 0x00, 0x4E,
+      0x56, 0xFF, 0xFA, 0x01, 0x08, 0x2E, 0x2E, 0x00, 0xB6, 0xD0, 0x68,
+      0x3E, 0x80, 0x2F, 0x0C, 0xA9, 0xFE, 0x64, 0x53, 0x69, 0x7A};
+  const std::string pad(reinterpret_cast<const char*>(kPad), sizeof kPad);
+  auto padded = [&](const std::string& pw) { return (pw + pad).substr(0, 32); };
+  const int32_t permissions = -44;
+  std::string p_bytes(4, '\0');
+  for (int i = 0; i < 4; ++i) {
+    p_bytes[static_cast<size_t>(i)] =
+        static_cast<char>((static_cast<uint32_t>(permissions) >> (8 * i)) & 0xFF);
+  }
+  const std::string id = Md5("purr batch test");
+  const std::string owner = Rc4(Md5(padded("owner")).substr(0, 5), padded(user_password));
+  const std::string key = Md5(padded(user_password) + owner + p_bytes + id).substr(0, 5);
+  const std::string user = Rc4(key, pad);
+  const std::string content = "BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET";
+  // Object 4's key: the file key, the object number (3 bytes) and generation (2 bytes).
+  const std::string object_key = Md5(key + std::string("\x04\x00\x00\x00\x00", 5)).substr(0, 10);
+  const std::string stream = Rc4(object_key, content);
+  const std::vector<std::string> objects = {
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+      "/Resources << /Font << /F1 5 0 R >> >> >>",
+      "<< /Length " + std::to_string(stream.size()) + " >>\nstream\n" + stream + "\nendstream",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+      "<< /Filter /Standard /V 1 /R 2 /O <" + Hex(owner) + "> /U <" + Hex(user) +
+          "> /P " + std::to_string(permissions) + " >>",
+  };
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const size_t xref = pdf.size();
+  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (size_t off : offsets) {
+    char line[32];
+    std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
+    pdf += line;
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R /Encrypt 6 0 R /ID [<" + Hex(id) + "> <" + Hex(id) +
+         ">] >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
+}
+
 const char kNotes[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     "<notater><notat dato=\"2019-03-20\">Eske 1 og 2 sendt til "
@@ -258,6 +350,9 @@ TestArchive MakeTestArchive(const std::string& dir) {
   cut.resize(std::min<size_t>(cut.size(), 300));
   b.Unreadable("2020/05/skanning 0042 & 0043.tif", cut, Day(2020, 5, 7));
   b.Unreadable("2020/05/tom_skanning.pdf", "", Day(2020, 5, 7));
+  b.Unreadable("2020/06/beskyttet_eksport.pdf",
+               MakeEncryptedPdf("Jeg bestrider kravet i faktura 5120.", "leverandor"),
+               Day(2020, 6, 2));
   b.Copy("2020/kopier/nb_001_dispute_telecom_kopi.png", "2019/03/nb_001_dispute_telecom.png",
          Day(2020, 6, 1));
   b.Scan("vendor.zip!/box 1/en_004_more_time_payday.png",

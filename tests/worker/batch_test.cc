@@ -423,6 +423,31 @@ TEST_F(BatchTest, EveryDocumentIsARowWithItsStatus) {
   for (const std::string& hidden : Archive().hidden) {
     EXPECT_FALSE(summary.Row(hidden)) << hidden << " is hidden";
   }
+  // Each bad document says what is wrong with it.
+  EXPECT_TRUE(Contains(RowOf(summary, "2020/06/beskyttet_eksport.pdf").at("error"),
+                       "password-protected"));
+  EXPECT_TRUE(Contains(RowOf(summary, "2020/05/tom_skanning.pdf").at("error"), "empty"))
+      << RowOf(summary, "2020/05/tom_skanning.pdf").at("error");
+}
+
+TEST_F(BatchTest, ADocumentOverTheLimitsFailsWithItsReasonAndTheRunGoesOn) {
+  // The two-page TIFF against --max-pages 1; the typed letter beside it is read.
+  const std::string tiff = Archive().root + "/2019/11/nb_033_lawyer_estate_proclamation.tif";
+  const std::string typed = Archive().root + "/" + Archive().typed_letter;
+  const std::string out = Scratch("limits");
+  PurrRun run = RunPurr({"batch", tiff, typed, "--out", out, "--rules", Repo("rules"),
+                         "--max-pages", "1"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  Csv summary = ReadCsv(out + "/summary.csv");
+  ASSERT_EQ(summary.rows.size(), 2u);
+  const CsvRow* refused = summary.Row(tiff);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->at("status"), "failed");
+  EXPECT_TRUE(Contains(refused->at("error"), "page")) << refused->at("error");
+  const CsvRow* read = summary.Row(typed);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->at("status"), "done");
+  EXPECT_EQ(ReadRunFigures(out).pages_ocr, 0);  // refused before any page was read
 }
 
 TEST_F(BatchTest, ZipEntriesKeepTheirFoldersInThePath) {
