@@ -77,6 +77,10 @@ std::string MakeTextPdf(const std::string& text) {
           "\nendstream",
       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
   };
+  return AssemblePdf(objects);
+}
+
+std::string AssemblePdf(const std::vector<std::string>& objects, const std::string& trailer) {
   std::string pdf = "%PDF-1.4\n";
   std::vector<size_t> offsets;
   for (size_t i = 0; i < objects.size(); ++i) {
@@ -90,8 +94,9 @@ std::string MakeTextPdf(const std::string& text) {
     std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
     pdf += line;
   }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R" +
+         (trailer.empty() ? "" : " " + trailer) + " >>\nstartxref\n" + std::to_string(xref) +
+         "\n%%EOF\n";
   return pdf;
 }
 

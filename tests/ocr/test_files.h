@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace purr::testing {
 
@@ -37,6 +38,9 @@ std::string FirstMultipagePdf();
 
 // A minimal one-page PDF whose page shows `text` in Helvetica: a PDF with a real text layer.
 std::string MakeTextPdf(const std::string& text);
+// A PDF of these objects (numbered from 1, object 1 the catalog) with its cross-reference
+// table; `trailer` adds entries to the trailer dictionary ("/Encrypt 6 0 R /ID [...]").
+std::string AssemblePdf(const std::vector<std::string>& objects, const std::string& trailer = "");
 
 }  // namespace purr::testing
 

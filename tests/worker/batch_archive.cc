@@ -272,23 +272,7 @@ std::string MakeEncryptedPdf(const std::string& text, const std::string& user_pa
       "<< /Filter /Standard /V 1 /R 2 /O <" + Hex(owner) + "> /U <" + Hex(user) +
           "> /P " + std::to_string(permissions) + " >>",
   };
-  std::string pdf = "%PDF-1.4\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (size_t off : offsets) {
-    char line[32];
-    std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
-    pdf += line;
-  }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R /Encrypt 6 0 R /ID [<" + Hex(id) + "> <" + Hex(id) +
-         ">] >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
+  return AssemblePdf(objects, "/Encrypt 6 0 R /ID [<" + Hex(id) + "> <" + Hex(id) + ">]");
 }
 
 const char kNotes[] =
