@@ -39,6 +39,16 @@ constexpr int kMinGlyphsForYieldCheck = 150;
 constexpr int kLowConfidence = 60;
 // A page read to fewer characters than this is read once more from its grey image.
 constexpr int kMinFallbackChars = 20;
+// Orientation check: lines read in each orientation, and how much better (mean word
+// confidence, 0-100) a turned page must read to be turned.
+constexpr size_t kOrientationSampleLines = 3;
+constexpr int kMinRotationGain = 10;
+// A page with fewer glyph-like marks than this and no text read is blank (a cover sheet).
+constexpr int kMaxBlankGlyphs = 10;
+// Words read with less confidence than this do not count when two reads are compared.
+constexpr float kMinWordConfidence = 50;
+// A re-read as one block is kept only if its mean confidence is at most this much lower.
+constexpr int kMaxConfidenceDrop = 10;
 
 double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -107,6 +117,7 @@ struct Engine::Impl {
   TessPtr osd;
   bool osd_failed = false;
   PageLoader loader;
+  int reads_ = 0;  // recognitions so far (Read::serial)
   std::unique_ptr<tesseract::TessResultRenderer> renderers;  // chain, or null
   std::string renderer_error;
 
@@ -173,7 +184,8 @@ struct Engine::Impl {
     for (size_t band_lines : kSampleLines) {
       if (first >= lines.size()) break;
       const size_t last = std::min(lines.size(), first + band_lines) - 1;
-      sample += ReadBand(prepared, lines[first].first, lines[last].second, deadline);
+      sample += ReadBand(prepared.binary.get(), prepared.dpi, lines[first].first,
+                         lines[last].second, deadline);
       sample += '\n';
       LanguageGuess guess = GuessLanguage(sample, options.languages);
       if (!guess.model.empty()) return ModelsFor(guess.model);
@@ -185,28 +197,70 @@ struct Engine::Impl {
     return all_languages;
   }
 
-  // Text of the rows [top, bottom) of the page, read as one block by the first language's
-  // model: the words that tell the languages apart survive any of the models.
-  std::string ReadBand(const PreparedPage& prepared, int top, int bottom, Deadline* deadline) {
+  // Text of the rows [top, bottom) of a 1 bpp page, read as one block by the first
+  // language's model: the words that tell the languages apart survive any of the models.
+  // *confidence (if given) gets Tesseract's mean word confidence, 0 when nothing was read.
+  std::string ReadBand(Pix* binary, int dpi, int top, int bottom, Deadline* deadline,
+                       int* confidence = nullptr) {
+    if (confidence) *confidence = 0;
     const int pad = 6;
     top = std::max(0, top - pad);
-    bottom = std::min(pixGetHeight(prepared.binary.get()), bottom + pad);
+    bottom = std::min(pixGetHeight(binary), bottom + pad);
     // A clipped copy: SetRectangle on the whole page gave garbage for such bands with
     // Tesseract 5.3 and took as long as the page.
-    std::unique_ptr<Box, void (*)(Box*)> box(
-        boxCreate(0, top, pixGetWidth(prepared.binary.get()), bottom - top),
-        [](Box* b) { boxDestroy(&b); });
-    PixPtr band(pixClipRectangle(prepared.binary.get(), box.get(), nullptr));
+    std::unique_ptr<Box, void (*)(Box*)> box(boxCreate(0, top, pixGetWidth(binary), bottom - top),
+                                             [](Box* b) { boxDestroy(&b); });
+    PixPtr band(pixClipRectangle(binary, box.get(), nullptr));
     if (!band) return "";
     Result<tesseract::TessBaseAPI*> api = Api(options.languages.front());
     if (!api.ok()) return "";
     (*api)->SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
     (*api)->SetImage(band.get());
-    (*api)->SetSourceResolution(prepared.dpi);
+    (*api)->SetSourceResolution(dpi);
     std::string text;
-    if (Run(*api, deadline)) text = TakeText((*api)->GetUTF8Text());
+    if (Run(*api, deadline)) {
+      text = TakeText((*api)->GetUTF8Text());
+      if (confidence && CountChars(text) > 0) *confidence = std::max(0, (*api)->MeanTextConf());
+    }
     (*api)->Clear();
     return text;
+  }
+
+  // Mean recognition confidence of a few lines from the middle of a 1 bpp page as it
+  // stands: how well the page reads in this orientation. -1 when it has no text lines.
+  int SampleConfidence(Pix* binary, int dpi, Deadline* deadline) {
+    auto lines = FindTextLines(binary);
+    if (lines.empty()) return -1;
+    const size_t first = lines.size() / 3;
+    const size_t last = std::min(lines.size(), first + kOrientationSampleLines) - 1;
+    int top = lines[first].first, bottom = lines[last].second;
+    // A page turned on its side has ink in every row: one "line" as tall as the page, which
+    // would be read whole. Three lines of letter text are well under an inch.
+    const int max_band = std::max(60, dpi);
+    if (bottom - top > max_band) {
+      top = (top + bottom - max_band) / 2;
+      bottom = top + max_band;
+    }
+    int confidence = 0;
+    ReadBand(binary, dpi, top, bottom, deadline, &confidence);
+    return confidence;
+  }
+
+  // A rotation must win on evidence: the page is read in a sample of lines upright and
+  // turned, and the turn is kept only when it reads clearly better. `binary` is the page as
+  // scanned. Returns the rotation to apply.
+  int CheckRotation(Pix* binary, int dpi, int rotation, Deadline* deadline,
+                    std::vector<std::string>* notes) {
+    PixPtr turned(UnrotatePage(binary, rotation));
+    if (!turned) return 0;
+    const int upright = SampleConfidence(binary, dpi, deadline);
+    const int rotated = SampleConfidence(turned.get(), dpi, deadline);
+    if (rotated >= upright + kMinRotationGain) return rotation;
+    notes->push_back("orientation detector suggested a turn of " + std::to_string(rotation) +
+                     " degrees, but sample lines read no better turned (confidence " +
+                     std::to_string(rotated) + " against " + std::to_string(upright) +
+                     " upright); kept as scanned");
+    return 0;
   }
 
   // English letters to Nordic creditors name Nordic people, streets and towns; the English
@@ -219,7 +273,7 @@ struct Engine::Impl {
     return model;
   }
 
-  void CollectWords(tesseract::TessBaseAPI* api, PageResult* result) {
+  void CollectWords(tesseract::TessBaseAPI* api, std::vector<Word>* out) {
     std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
     if (!it) return;
     do {
@@ -235,7 +289,7 @@ struct Engine::Impl {
       w.width = x2 - x1;
       w.height = y2 - y1;
       w.confidence = it->Confidence(tesseract::RIL_WORD);
-      result->words.push_back(std::move(w));
+      out->push_back(std::move(w));
     } while (it->Next(tesseract::RIL_WORD));
   }
 
@@ -259,6 +313,70 @@ struct Engine::Impl {
     result->stages.push_back({"page_image", MsSince(start)});
   }
 
+  // One recognition of the page: its text, and how it was made (to make it again).
+  struct Read {
+    std::string text;
+    int confidence = 0;       // Tesseract's mean word confidence, 0-100
+    int confident_chars = 0;  // characters in words read with kMinWordConfidence or more
+    std::vector<Word> words;  // only with EngineOptions::words
+    Pix* image = nullptr;
+    tesseract::PageSegMode psm = tesseract::PSM_AUTO;
+    int serial = 0;           // which recognition of the engine this was
+  };
+
+  // Recognises `image` with `api`; false at the deadline (out holds what was read).
+  bool ReadPage(tesseract::TessBaseAPI* api, Pix* image, int dpi, tesseract::PageSegMode psm,
+                Deadline* deadline, Read* out) {
+    api->SetPageSegMode(psm);
+    api->SetImage(image);
+    api->SetSourceResolution(dpi);
+    const bool finished = Run(api, deadline);
+    out->text = TakeText(api->GetUTF8Text());
+    out->confidence = std::max(0, api->MeanTextConf());
+    out->confident_chars = 0;
+    out->image = image;
+    out->psm = psm;
+    out->serial = ++reads_;
+    std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
+    if (it) {
+      do {
+        if (it->Confidence(tesseract::RIL_WORD) < kMinWordConfidence) continue;
+        std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
+        if (word) out->confident_chars += CountChars(word.get());
+      } while (it->Next(tesseract::RIL_WORD));
+    }
+    if (options.words) CollectWords(api, &out->words);
+    return finished;
+  }
+
+  // An empty read is not a confident one: Tesseract's mean confidence covers only the
+  // words it found, so a page whose ink yielded nothing, or far less than the ink suggests,
+  // has its confidence lowered in proportion and says so. A page with no ink is blank.
+  static void JudgeYield(const PreparedPage& prepared, PageResult* result) {
+    const int chars = CountChars(result->text);
+    if (chars == 0 && prepared.ink_glyphs < kMaxBlankGlyphs) {
+      result->blank = true;
+      result->confidence = 0;
+      result->warnings.push_back("blank page: no text read and no ink that looks like text (an empty sheet, or a picture alone)");
+      return;
+    }
+    if (chars < kMinFallbackChars) {
+      result->confidence = 0;
+      result->warnings.push_back("nothing readable recognised (" + std::to_string(chars) +
+                                 " characters) on a page with ink that looks like text (" +
+                                 std::to_string(prepared.ink_glyphs) + " glyph-like marks)");
+      return;
+    }
+    if (prepared.ink_glyphs >= kMinGlyphsForYieldCheck && chars < kMinYield * prepared.ink_glyphs) {
+      const double yield = static_cast<double>(chars) / (kMinYield * prepared.ink_glyphs);
+      result->confidence *= yield;
+    }
+    if (result->confidence < kLowConfidence) {
+      result->warnings.push_back("low recognition confidence (" +
+                                 std::to_string(static_cast<int>(result->confidence)) + ")");
+    }
+  }
+
   void Recognize(const PreparedPage& prepared, Deadline* deadline, PageResult* result) {
     auto start = Clock::now();
     const std::string languages = ChooseLanguages(prepared, deadline, result);
@@ -272,60 +390,57 @@ struct Engine::Impl {
       return;
     }
     tesseract::TessBaseAPI* api = *api_or;
-    api->SetPageSegMode(tesseract::PSM_AUTO);
-    api->SetImage(prepared.binary.get());
-    api->SetSourceResolution(prepared.dpi);
-    bool finished = Run(api, deadline);
-    result->text = TakeText(api->GetUTF8Text());
-    result->confidence = std::max(0, api->MeanTextConf());
+    // Tesseract's LSTM reads each line from the grey image it was given, and the anti-aliased
+    // edges of a grey scan carry what a binarisation throws away (low-resolution and faint
+    // pages read far better from grey; Tesseract's own Otsu threshold of the normalised page
+    // is used for its layout analysis). A bilevel scan (a fax) has no grey to give: its
+    // smoothed, re-thresholded binarisation reads better than its interpolated grey.
+    Pix* feed = prepared.bilevel ? prepared.binary.get() : prepared.grey.get();
+    Pix* other = prepared.bilevel ? prepared.grey.get() : prepared.binary.get();
+    Read best;
+    bool finished = ReadPage(api, feed, prepared.dpi, tesseract::PSM_AUTO, deadline, &best);
     result->stages.push_back({"recognize", MsSince(start)});
 
-    const int chars = CountChars(result->text);
+    const int chars = CountChars(best.text);
+    Read retry;
     if (finished && prepared.ink_glyphs >= kMinGlyphsForYieldCheck &&
         chars < kMinYield * prepared.ink_glyphs) {
       // Page segmentation sometimes drops whole paragraphs without an error; reading the
-      // page as one block of text recovers them.
+      // page as one block of text recovers them. Kept only when it yields more characters
+      // in confidently read words: as one block, a picture reads as lines of garbage.
       start = Clock::now();
-      api->SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
-      api->SetImage(prepared.binary.get());
-      api->SetSourceResolution(prepared.dpi);
-      finished = Run(api, deadline);
-      std::string retry = TakeText(api->GetUTF8Text());
-      const int retry_chars = CountChars(retry);
+      finished = ReadPage(api, feed, prepared.dpi, tesseract::PSM_SINGLE_BLOCK, deadline, &retry);
+      const bool better = retry.confident_chars > best.confident_chars &&
+                          retry.confidence + kMaxConfidenceDrop >= best.confidence;
       result->warnings.push_back("recognised " + std::to_string(chars) +
                                  " characters where the ink suggests about " +
                                  std::to_string(prepared.ink_glyphs) +
                                  "; re-read the page as a single block (" +
-                                 std::to_string(retry_chars) + " characters)");
-      if (retry_chars > chars) {
-        result->text = std::move(retry);
-        result->confidence = std::max(0, api->MeanTextConf());
-      }
+                                 std::to_string(CountChars(retry.text)) + " characters, " +
+                                 (better ? "kept" : "not kept: fewer read with confidence") + ")");
+      if (better) std::swap(best, retry);
       result->stages.push_back({"retry", MsSince(start)});
-      if (CountChars(result->text) < kMinYield * prepared.ink_glyphs) {
+      if (CountChars(best.text) < kMinYield * prepared.ink_glyphs) {
         result->warnings.push_back("text may be missing: the page has more ink than text read");
       }
     }
-    if (finished && CountChars(result->text) < kMinFallbackChars) {
-      // Nearly nothing read: faint or broken strokes (a worn typewriter ribbon) can vanish
-      // in purr's binarisation while Tesseract's own thresholding of the grey page keeps
-      // them. Reading the grey page costs a second recognition only on such pages.
+    Read second;
+    if (finished && CountChars(best.text) < kMinFallbackChars &&
+        prepared.ink_glyphs >= kMaxBlankGlyphs) {
+      // Nearly nothing read although the page has ink: the other image may keep what this
+      // one lost (faint or broken strokes of a worn ribbon vanish in a binarisation; a
+      // picture's texture can swamp a grey page's layout analysis).
       start = Clock::now();
-      api->SetPageSegMode(tesseract::PSM_AUTO);
-      api->SetImage(prepared.grey.get());
-      api->SetSourceResolution(prepared.dpi);
-      finished = Run(api, deadline);
-      std::string grey_text = TakeText(api->GetUTF8Text());
-      const int grey_chars = CountChars(grey_text);
-      if (grey_chars > CountChars(result->text)) {
-        result->warnings.push_back("binarised page gave " +
-                                   std::to_string(CountChars(result->text)) +
-                                   " characters; read the grey page instead (" +
-                                   std::to_string(grey_chars) + " characters)");
-        result->text = std::move(grey_text);
-        result->confidence = std::max(0, api->MeanTextConf());
+      finished = ReadPage(api, other, prepared.dpi, tesseract::PSM_AUTO, deadline, &second);
+      if (second.confident_chars > best.confident_chars) {
+        result->warnings.push_back(std::string("the ") + (prepared.bilevel ? "binarised" : "grey") +
+                                   " page gave " + std::to_string(CountChars(best.text)) +
+                                   " characters; read the " +
+                                   (prepared.bilevel ? "grey" : "binarised") + " page instead (" +
+                                   std::to_string(CountChars(second.text)) + " characters)");
+        std::swap(best, second);
       }
-      result->stages.push_back({"grey_retry", MsSince(start)});
+      result->stages.push_back({"second_image", MsSince(start)});
     }
     if (!finished) {
       result->status = Status::TimedOut("recognition passed the deadline of " +
@@ -333,11 +448,21 @@ struct Engine::Impl {
       api->Clear();
       return;
     }
-    if (options.words) CollectWords(api, result);
-    if (result->confidence < kLowConfidence && chars > 0) {
-      result->warnings.push_back("low recognition confidence (" +
-                                 std::to_string(static_cast<int>(result->confidence)) + ")");
+    if (renderers && best.serial != reads_) {
+      // The archive outputs take Tesseract's current results, which must be the read kept.
+      Read again;
+      finished = ReadPage(api, best.image, prepared.dpi, best.psm, deadline, &again);
+      if (!finished) {
+        result->status = Status::TimedOut("recognition passed the deadline of " +
+                                          std::to_string(options.page_deadline_ms) + " ms");
+        api->Clear();
+        return;
+      }
     }
+    result->text = std::move(best.text);
+    result->confidence = best.confidence;
+    result->words = std::move(best.words);
+    JudgeYield(prepared, result);
     if (renderers) {
       api->SetInputImage(pixClone(prepared.grey.get()));
       if (!renderers->AddImage(api)) renderer_error = "could not add page to the output";
@@ -403,6 +528,11 @@ PageResult Engine::RecognizePage(const Document& doc, int page) {
   prep_options.orientation_fallback = [this](Pix* binary) {
     return impl_->DetectWithOsd(binary);
   };
+  std::vector<std::string> orientation_notes;
+  prep_options.orientation_check = [this, &deadline, &orientation_notes](Pix* binary, int dpi,
+                                                                         int rotation) {
+    return impl_->CheckRotation(binary, dpi, rotation, &deadline, &orientation_notes);
+  };
   Result<PreparedPage> prepared =
       Preprocess(std::move(loaded->pix), loaded->dpi, prep_options);
   if (!prepared.ok()) {
@@ -416,9 +546,14 @@ PageResult Engine::RecognizePage(const Document& doc, int page) {
   result.rotation_by_osd = prepared->rotation_by_fallback;
   result.skew = std::round(prepared->skew * 100.0) / 100.0;
   result.dpi = prepared->dpi;
+  result.stated_dpi = prepared->stated_dpi;
+  result.measured_dpi = prepared->measured_dpi;
+  result.scale = std::round(prepared->scale * 1000.0) / 1000.0;
+  result.border_share = std::round(prepared->bed_share * 1000.0) / 1000.0;
   result.width = pixGetWidth(prepared->binary.get());
   result.height = pixGetHeight(prepared->binary.get());
   result.ink_glyphs = prepared->ink_glyphs;
+  for (std::string& note : orientation_notes) result.warnings.push_back(std::move(note));
 
   if (deadline.expired()) {
     result.status = Status::TimedOut(where + ": deadline of " +

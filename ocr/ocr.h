@@ -95,8 +95,8 @@ struct Word {
 
 // Time spent in one stage of one page, in milliseconds.
 struct StageTime {
-  std::string stage;  // "load", "grey", "scale", "binarize", "orient", "deskew", "despeckle",
-                      // "language", "recognize", "retry", "grey_retry", "page_image"
+  std::string stage;  // "load", "grey", "border", "binarize", "scale", "orient", "deskew", "despeckle",
+                      // "language", "recognize", "retry", "second_image", "page_image"
   double ms = 0;
 };
 
@@ -110,11 +110,27 @@ struct PageResult {
   double skew = 0;           // degrees of skew found and removed (positive: counter-clockwise)
   std::string source;        // "ocr", or "text_layer" for a PDF page with real text
   std::string language;      // language models used, e.g. "swe" or "nor+dan+swe+eng"
-  int dpi = 0;               // resolution of the normalised page
+  int dpi = 0;               // resolution of the normalised page, as Tesseract was told it
+  // The resolution the file states (0: none), and the one measured from the text itself:
+  // its x-height as a resolution, 300 for the x-height of 10-11 pt type at 300 dpi (20 px);
+  // 0 when the page has too little text to measure. A page is scaled by its measured
+  // resolution when it has one (text too small or too large for Tesseract), otherwise by
+  // the stated one; `scale` is the factor applied.
+  int stated_dpi = 0;
+  int measured_dpi = 0;
+  double scale = 1;
+  // Share of the image (0-1) that was a dark scanner bed around the page, painted as paper
+  // before layout analysis.
+  double border_share = 0;
   int width = 0, height = 0; // size of the normalised page in pixels
   // Ink on the page that looks like text (glyph-sized connected components) against the
   // characters recognised: a low ratio means text was lost and a warning is given.
   int ink_glyphs = 0;
+  // Nothing was read and the page has no ink that looks like text: a blank or cover sheet.
+  // Its confidence is 0 and a warning says so. A page with ink but (almost) no text read
+  // also has confidence 0; one that yielded far fewer characters than its ink suggests has
+  // its confidence lowered in proportion.
+  bool blank = false;
   std::vector<std::string> warnings;
   std::vector<Word> words;   // only when EngineOptions::words is set
   // Only when EngineOptions::page_image_max_width > 0: the normalised page that `words` and
@@ -141,7 +157,9 @@ struct EngineOptions {
   int page_deadline_ms = 20000;     // per page, from decoding to the end of recognition
   bool words = false;               // fill PageResult::words
   bool detect_language = true;      // false: always use all languages together
-  int min_dpi = 250, max_dpi = 400; // pages outside are rescaled to 300 dpi
+  // Pages whose text size cannot be measured (too little text) and whose stated resolution
+  // is outside are rescaled to 300 dpi; measured pages are scaled by their text's size.
+  int min_dpi = 250, max_dpi = 400;
   // > 0: fill PageResult::page_png with the normalised page at most this many pixels wide
   // (1240 is an A4 page at 150 dpi: 40-60 KB for a 300 dpi scan, under 200 KB for a fax).
   // Costs 35-70 ms a page, spent after recognition and outside page_deadline_ms.

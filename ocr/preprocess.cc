@@ -21,6 +21,26 @@ constexpr float kMinSkewDegrees = 0.1f;
 // short upright letters away from the ten-times dearer Tesseract OSD.
 constexpr float kMinUpConfidence = 8.0f;
 constexpr float kMinOrientRatio = 2.0f;
+// Text size. The x-height (height of "x", "n", "o") of 10-11 pt type at 300 dpi is about 20
+// pixels; Tesseract reads x-heights of 15 to 34 pixels equally well (the committed clean,
+// JPEG and low-contrast pages have 19-20), less well below. A page whose measured x-height
+// is outside that band is scaled to kTargetXHeight, whatever resolution its file states: a
+// 175 dpi archive scan labelled 300 dpi is enlarged, a 240 dpi scan labelled 72 dpi is not
+// blown up four times.
+constexpr double kReferenceXHeight = 20.0;
+constexpr int kMinXHeight = 15;
+constexpr int kMaxXHeight = 34;
+constexpr double kTargetXHeight = 21.0;
+// Fewer letter-sized components than this and the x-height is not measured (the stated
+// resolution, or the A4 estimate, decides).
+constexpr int kMinComponentsForXHeight = 40;
+constexpr float kMaxUpscale = 4.0f;
+// Background normalisation: pixels darker than the ink threshold are not paper; Leptonica's
+// default is 60, the page's own split is used up to kMaxInkThreshold.
+constexpr l_int32 kDefaultInkThreshold = 60;
+constexpr l_int32 kMaxInkThreshold = 200;
+// Smaller "x-heights" are indistinguishable from speckle (7 px: about 105 dpi).
+constexpr int kMinMeasurableXHeight = 7;
 
 class StageClock {
  public:
@@ -61,6 +81,108 @@ PixPtr Binarize(Pix* normalized) {
   return PixPtr(pixThresholdToBinary(normalized, threshold));
 }
 
+// Flattens the paper to kNormalizedPaper. Leptonica estimates the paper's grey per tile
+// from the pixels lighter than a threshold; its default (60) takes faint ink (a worn
+// ribbon, an old newspaper: grey 120-170) for paper, so normalisation erases the very
+// strokes that were hard to see. The threshold here is the page's own split between ink
+// and paper, found on its histogram.
+PixPtr NormalizeBackground(Pix* grey) {
+  l_int32 threshold = kDefaultInkThreshold;
+  if (Numa* histogram = pixGetGrayHistogram(grey, 4)) {
+    l_int32 split = 0;
+    if (numaSplitDistribution(histogram, 0.1f, &split, nullptr, nullptr, nullptr, nullptr,
+                              nullptr) == 0) {
+      threshold = std::clamp<l_int32>(split, kDefaultInkThreshold, kMaxInkThreshold);
+    }
+    numaDestroy(&histogram);
+  }
+  return PixPtr(pixBackgroundNorm(grey, nullptr, nullptr, 10, 15, threshold, 40,
+                                  kNormalizedPaper, 2, 1));
+}
+
+// Paints a dark scanner bed (and the shadow of the page's edge) with the paper's grey: the
+// large dark regions connected to the image's border. Found on a copy reduced four times:
+// what survives an opening of 7x7 there (28 pixels at full size) is no pen or typewriter
+// stroke. Returns how much of the page was painted (0 to 1); a region over half of the
+// image is not a bed (a dark photograph, a negative) and is left alone.
+double CleanScannerBed(Pix* grey) {
+  const int w = pixGetWidth(grey), h = pixGetHeight(grey);
+  if (w < 200 || h < 200) return 0;
+  PixPtr small(pixScaleAreaMap(grey, 0.25f, 0.25f));
+  if (!small) return 0;
+  // Beds are near black; paper, even yellowed or shaded, is far lighter.
+  PixPtr dark(pixThresholdToBinary(small.get(), 90));
+  if (!dark) return 0;
+  PixPtr solid(pixOpenBrick(nullptr, dark.get(), 7, 7));
+  if (!solid) return 0;
+  PixPtr bed(pixExtractBorderConnComps(solid.get(), 8));
+  if (!bed) return 0;
+  l_int32 bed_pixels = 0;
+  pixCountPixels(bed.get(), &bed_pixels, nullptr);
+  const double share = static_cast<double>(bed_pixels) /
+                       (static_cast<double>(pixGetWidth(bed.get())) * pixGetHeight(bed.get()));
+  if (bed_pixels == 0 || share > 0.5) return 0;
+  // The page edge's shadow and the JPEG ringing around it: grow the bed a little.
+  PixPtr grown(pixDilateBrick(nullptr, bed.get(), 5, 5));
+  if (!grown) return 0;
+  // The paper's grey: a high rank of what is not bed (text is darker and rarer).
+  PixPtr paper_mask(pixInvert(nullptr, grown.get()));
+  l_float32 paper = 255;
+  if (!paper_mask || pixGetRankValueMasked(small.get(), paper_mask.get(), 0, 0, 1, 0.8f,
+                                           &paper, nullptr) != 0) {
+    paper = 255;
+  }
+  PixPtr full(pixExpandBinaryReplicate(grown.get(), 4, 4));
+  if (!full) return 0;
+  // The expanded mask may overhang the page by up to three pixels; pixSetMasked aligns it
+  // at the top left and clips.
+  pixSetMasked(grey, full.get(), static_cast<l_uint32>(paper));
+  return share;
+}
+
+// The x-height of the page's text in pixels: the most common height of letter-sized
+// connected components (lower-case letters without ascenders outnumber all others), or 0
+// when the page has too few of them to tell.
+int MeasureXHeight(Pix* binary) {
+  Boxa* boxes = pixConnCompBB(binary, 8);
+  if (!boxes) return 0;
+  const int max_h = std::max(8, pixGetHeight(binary) / 20);
+  std::vector<int> count(static_cast<size_t>(max_h) + 2, 0);
+  int letters = 0;
+  const int n = boxaGetCount(boxes);
+  for (int i = 0; i < n; ++i) {
+    l_int32 x, y, w, h;
+    boxaGetBoxGeometry(boxes, i, &x, &y, &w, &h);
+    // Letters are about as wide as high; rules, dashes and joined words are not.
+    if (h < 5 || h > max_h || w < 2 || w > 2 * h || 3 * w < h) continue;
+    ++count[static_cast<size_t>(h)];
+    ++letters;
+  }
+  boxaDestroy(&boxes);
+  if (letters < kMinComponentsForXHeight) return 0;
+  // The mode over a window of three heights, so that 19 and 20 count together.
+  auto window = [&count, max_h](int h) {
+    int c = 0;
+    for (int k = h - 1; k <= h + 1; ++k) {
+      if (k >= 5 && k <= max_h) c += count[static_cast<size_t>(k)];
+    }
+    return c;
+  };
+  int best = 0, best_count = 0;
+  for (int h = kMinMeasurableXHeight; h <= max_h; ++h) {
+    if (window(h) > best_count) {
+      best_count = window(h);
+      best = h;
+    }
+  }
+  // Text has a peak: far fewer components a few pixels below and above its x-height.
+  // Speckle, halftone and the texture of a picture fall off from the smallest size up,
+  // and say nothing about the text's size.
+  if (best_count < kMinComponentsForXHeight / 2) return 0;
+  if (best_count < 2 * std::max(window(best - 3), window(best + 3))) return 0;
+  return best;
+}
+
 // Removes connected components no larger than 2x2 pixels at 300 dpi: scanner dust and fax
 // noise. Full stops and i-dots are larger.
 PixPtr Despeckle(Pix* binary) {
@@ -97,8 +219,9 @@ std::optional<int> DetectOrientation(Pix* binary) {
   }
 }
 
-// Undoes a clockwise rotation of `degrees`.
-PixPtr Unrotate(Pix* pix, int degrees) {
+}  // namespace
+
+PixPtr UnrotatePage(Pix* pix, int degrees) {
   switch (degrees) {
     case 90: return PixPtr(pixRotate90(pix, -1));
     case 180: return PixPtr(pixRotate180(nullptr, pix));
@@ -106,8 +229,6 @@ PixPtr Unrotate(Pix* pix, int degrees) {
     default: return PixPtr(pixCopy(nullptr, pix));
   }
 }
-
-}  // namespace
 
 std::vector<std::pair<int, int>> FindTextLines(Pix* binary) {
   std::vector<std::pair<int, int>> lines;
@@ -133,16 +254,20 @@ Result<PreparedPage> Preprocess(PixPtr page, int file_dpi, const PreprocessOptio
   PreparedPage out;
   StageClock clock(&out.stages);
 
+  out.bilevel = pixGetDepth(page.get()) == 1;
   PixPtr grey = ToGrey(page.get());
   page.reset();
   if (!grey) return Status::InvalidInput("image cannot be converted to grey");
   clock.Lap("grey");
 
+  out.stated_dpi = file_dpi > 0 ? file_dpi : 0;
   out.dpi = file_dpi > 0 ? file_dpi : kTargetDpi;
   // A stated resolution that makes the page far larger or smaller than a letter is wrong
   // (a 72 dpi header on a 240 dpi scan would mean a page 28 inches wide): take the
-  // resolution at which the short side is A4's 8.27 inches instead.
-  {
+  // resolution at which the short side is A4's 8.27 inches instead. Used when the text's
+  // own size cannot be measured. A file that states nothing may be a clipping of any
+  // size, and is taken at 300 dpi.
+  if (file_dpi > 0) {
     const int short_px = std::min(pixGetWidth(grey.get()), pixGetHeight(grey.get()));
     const double short_in = static_cast<double>(short_px) / out.dpi;
     if (short_in > 14.0 || short_in < 3.0) {
@@ -150,16 +275,10 @@ Result<PreparedPage> Preprocess(PixPtr page, int file_dpi, const PreprocessOptio
       if (estimated >= 100 && estimated <= 1200) out.dpi = estimated;
     }
   }
-  if (out.dpi < options.min_dpi || out.dpi > options.max_dpi) {
-    const float factor = static_cast<float>(kTargetDpi) / static_cast<float>(out.dpi);
-    grey.reset(pixScale(grey.get(), factor, factor));
-    if (!grey) return Status::InvalidInput("image cannot be rescaled");
-    out.dpi = kTargetDpi;
-  }
-  pixSetResolution(grey.get(), out.dpi, out.dpi);
-  clock.Lap("scale");
+  out.bed_share = CleanScannerBed(grey.get());
+  clock.Lap("border");
 
-  PixPtr normalized(pixBackgroundNormSimple(grey.get(), nullptr, nullptr));
+  PixPtr normalized = NormalizeBackground(grey.get());
   out.paper = kNormalizedPaper;
   if (!normalized) {
     normalized = std::move(grey);
@@ -170,15 +289,44 @@ Result<PreparedPage> Preprocess(PixPtr page, int file_dpi, const PreprocessOptio
   if (!binary) return Status::InvalidInput("image cannot be binarised");
   clock.Lap("binarize");
 
+  // Scale from the text itself; from the stated (or estimated) resolution when the page
+  // has too little text to measure.
+  out.x_height = MeasureXHeight(binary.get());
+  float factor = 1.0f;
+  if (out.x_height > 0) {
+    out.measured_dpi = static_cast<int>(kTargetDpi * out.x_height / kReferenceXHeight + 0.5);
+    if (out.x_height < kMinXHeight || out.x_height > kMaxXHeight) {
+      factor = static_cast<float>(kTargetXHeight / out.x_height);
+    }
+    out.dpi = out.measured_dpi;
+  } else if (out.dpi < options.min_dpi || out.dpi > options.max_dpi) {
+    factor = static_cast<float>(kTargetDpi) / static_cast<float>(out.dpi);
+  }
+  factor = std::min(factor, kMaxUpscale);
+  if (factor != 1.0f) {
+    normalized.reset(pixScale(normalized.get(), factor, factor));
+    if (!normalized) return Status::InvalidInput("image cannot be rescaled");
+    binary = Binarize(normalized.get());
+    if (!binary) return Status::InvalidInput("image cannot be binarised after scaling");
+    out.dpi = static_cast<int>(out.dpi * factor + 0.5);
+  }
+  out.dpi = std::clamp(out.dpi, 70, 1200);
+  out.scale = factor;
+  clock.Lap("scale");
+
   std::optional<int> rotation = DetectOrientation(binary.get());
   if (!rotation && options.orientation_fallback) {
     rotation = options.orientation_fallback(binary.get());
     out.rotation_by_fallback = rotation.has_value();
   }
   out.rotation = rotation.value_or(0);
+  if (out.rotation != 0 && options.orientation_check) {
+    out.rotation = options.orientation_check(binary.get(), out.dpi, out.rotation);
+    if (out.rotation == 0) out.rotation_by_fallback = false;
+  }
   if (out.rotation != 0) {
-    normalized = Unrotate(normalized.get(), out.rotation);
-    binary = Unrotate(binary.get(), out.rotation);
+    normalized = UnrotatePage(normalized.get(), out.rotation);
+    binary = UnrotatePage(binary.get(), out.rotation);
   }
   clock.Lap("orient");
 

@@ -21,6 +21,10 @@ struct PreprocessOptions {
   // detector is unsure; receives the binarised page. Returns nullopt when it cannot tell
   // either. May be empty (then an unsure page is taken as upright).
   std::function<std::optional<int>(Pix* binary)> orientation_fallback;
+  // Asked before a page is turned: receives the binarised page as scanned, its resolution
+  // and the rotation found (90, 180 or 270), and returns the rotation to apply (0 keeps the
+  // page as scanned). May be empty (then the rotation found is applied).
+  std::function<int(Pix* binary, int dpi, int rotation)> orientation_check;
 };
 
 struct PreparedPage {
@@ -29,7 +33,13 @@ struct PreparedPage {
   // 200; 255 when normalisation failed and `grey` is the scan's own grey (paper unknown).
   int paper = 200;
   PixPtr binary;  // 1 bpp, same geometry, speckles removed
-  int dpi = 300;
+  bool bilevel = false;  // the scan itself was 1 bpp (a fax): `grey` holds no more than `binary`
+  int dpi = 300;         // resolution Tesseract is told: the text's, after any scaling
+  int stated_dpi = 0;    // what the file says; 0 when it says nothing
+  int measured_dpi = 0;  // the text's size as a resolution (x-height 20 px = 300); 0 unmeasured
+  int x_height = 0;      // of the scan as loaded, in pixels; 0 when not measured
+  float scale = 1.0f;    // factor the page was scaled by
+  double bed_share = 0;  // share of the image that was dark scanner bed, painted as paper
   int rotation = 0;  // clockwise rotation of the scan that was undone
   bool rotation_by_fallback = false;
   double skew = 0;   // degrees
@@ -39,6 +49,9 @@ struct PreparedPage {
 
 // Consumes `page`. Fails only when Leptonica cannot process the image at all.
 Result<PreparedPage> Preprocess(PixPtr page, int file_dpi, const PreprocessOptions& options);
+
+// Undoes a clockwise rotation of `degrees` (0, 90, 180, 270) of any page image.
+PixPtr UnrotatePage(Pix* pix, int degrees);
 
 // Row ranges [top, bottom) of the text lines found in a 1 bpp page by horizontal projection.
 std::vector<std::pair<int, int>> FindTextLines(Pix* binary);

@@ -56,8 +56,13 @@ Poco::JSON::Object::Ptr PageJson(const ocr::PageResult& page, bool words) {
   if (!page.source.empty()) out->set("source", page.source);
   if (!page.language.empty()) out->set("language", page.language);
   if (page.rotation_by_osd) out->set("rotation_by_osd", true);
+  if (page.blank) out->set("blank", true);
   if (page.dpi > 0) {
     out->set("dpi", page.dpi);
+    if (page.stated_dpi > 0) out->set("stated_dpi", page.stated_dpi);
+    if (page.measured_dpi > 0) out->set("measured_dpi", page.measured_dpi);
+    if (page.scale != 1) out->set("scale", page.scale);
+    if (page.border_share > 0) out->set("border_share", page.border_share);
     out->set("width", page.width);
     out->set("height", page.height);
   }
