@@ -36,7 +36,6 @@ constexpr size_t kSampleLines[] = {2, 3};
 // Below this share of the glyph-like ink recognised as characters, text was probably lost.
 constexpr double kMinYield = 0.6;
 constexpr int kMinGlyphsForYieldCheck = 150;
-constexpr int kLowConfidence = 60;
 // A page read to fewer characters than this is read once more from its grey image.
 constexpr int kMinFallbackChars = 20;
 // Orientation check: lines read in each orientation, and how much better (mean word
@@ -371,7 +370,7 @@ struct Engine::Impl {
       const double yield = static_cast<double>(chars) / (kMinYield * prepared.ink_glyphs);
       result->confidence *= yield;
     }
-    if (result->confidence < kLowConfidence) {
+    if (result->confidence < kLowReadConfidence) {
       result->warnings.push_back("low recognition confidence (" +
                                  std::to_string(static_cast<int>(result->confidence)) + ")");
     }
@@ -470,6 +469,14 @@ struct Engine::Impl {
     api->Clear();
   }
 };
+
+std::string ReadDoubt(const PageResult& page) {
+  if (!page.status.ok() || page.blank || page.source != "ocr") return "";
+  if (page.confidence >= kLowReadConfidence) return "";
+  return "page " + std::to_string(page.page) + " read with low confidence (" +
+         std::to_string(static_cast<int>(page.confidence)) + ")" +
+         (CountChars(page.text) < kMinFallbackChars ? ": (almost) no text recognised" : "");
+}
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() {

@@ -196,6 +196,15 @@ class Engine {
   std::unique_ptr<Impl> impl_;
 };
 
+// Below this mean word confidence (0-100) a page's text is not to be trusted unchecked.
+constexpr double kLowReadConfidence = 60;
+
+// Why a person should check what was read from `page`, or "" when nothing calls for it: a
+// page read with a confidence under kLowReadConfidence, which includes a page with ink but
+// (almost) nothing recognised. A blank page, a PDF page's text layer and a failed page
+// (its status says why) give "".
+std::string ReadDoubt(const PageResult& page);
+
 // Character error rate of `hypothesis` against `reference`: edit distance over the
 // reference's length in Unicode code points, both NFC-free but whitespace-normalised
 // (runs of white space become one space; leading and trailing space dropped).

@@ -169,7 +169,8 @@ store::BatchPageRecord PageRecordOf(const ocr::PageResult& r, int64_t run) {
   p.page = r.page;
   p.text = r.text;
   p.confidence = r.status.ok() ? r.confidence : -1;
-  p.source = r.source;
+  // "blank": OCR found an empty page (a cover sheet), which needs no one's attention.
+  p.source = r.blank ? "blank" : r.source;
   p.language = r.language;
   p.rotation = r.rotation;
   p.error = r.status.ok() ? "" : r.status.message();
@@ -548,6 +549,7 @@ void Batch::Classify(const DocPtr& doc, store::BatchDocumentRecord* row) {
   double confidence_sum = 0;
   int ocr_pages = 0;
   std::vector<std::string> page_problems;
+  std::vector<std::string> read_doubts;
   Array::Ptr pages = new Array;
   for (const auto& p : doc->results) {
     if (!p) continue;
@@ -558,6 +560,10 @@ void Batch::Classify(const DocPtr& doc, store::BatchDocumentRecord* row) {
       ++ocr_pages;
     }
     if (!p->error.empty()) page_problems.push_back(p->error);
+    if (p->error.empty() && p->source == "ocr" && p->confidence < ocr::kLowReadConfidence) {
+      read_doubts.push_back("page " + std::to_string(p->page) + " read with low confidence (" +
+                            std::to_string(static_cast<int>(p->confidence)) + ")");
+    }
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("page", p->page);
     o->set("text", p->text);
@@ -582,7 +588,7 @@ void Batch::Classify(const DocPtr& doc, store::BatchDocumentRecord* row) {
   row->language = classify::LanguageCode(c.language.language);
   for (const classify::ClassResult& r : c.classes) row->classes.push_back(classify::ClassName(r.cls));
   row->legal = classify::LegalCategoryName(c.legal.category);
-  row->needs_human = c.needs_human || !page_problems.empty();
+  row->needs_human = c.needs_human || !page_problems.empty() || !read_doubts.empty();
   for (const std::string& r : c.needs_human_reasons) {
     row->needs_human_reasons.push_back(extract::MaskSensitive(r));
   }
@@ -590,6 +596,7 @@ void Batch::Classify(const DocPtr& doc, store::BatchDocumentRecord* row) {
   for (const std::string& problem : page_problems) {
     row->needs_human_reasons.push_back("a page could not be read: " + problem);
   }
+  for (const std::string& doubt : read_doubts) row->needs_human_reasons.push_back("OCR: " + doubt);
   row->mean_confidence = ocr_pages > 0 ? confidence_sum / ocr_pages : -1;
 
   // With a store: the letter there, linked and decided (once per content).

@@ -141,6 +141,11 @@ Result<std::string> LetterReader::Ocr(const ocr::Document& doc, LetterText* lett
       warnings->push_back(result.status.message());
       continue;
     }
+    if (std::string doubt = ocr::ReadDoubt(result); !doubt.empty()) {
+      // An attachment is named (its file name); a scan's own path is the worker's.
+      letter->ocr_doubts.push_back(letter->kind == "email" ? "attachment " + doc.path() + ": " + doubt
+                                                           : doubt);
+    }
     if (!text.empty()) text += "\n\n";
     text += result.text;
     LetterPage kept;

@@ -38,6 +38,9 @@ struct LetterText {
   // confidence, and the text parts of an e-mail or a text file as one page each.
   std::vector<LetterPage> pages;
   int ocr_pages = 0;  // pages that went through OCR
+  // Pages whose text a person should check (ocr::ReadDoubt): read with low confidence, or
+  // with ink but nothing recognised. Blank pages are not among them.
+  std::vector<std::string> ocr_doubts;
 };
 
 struct LetterReaderOptions {

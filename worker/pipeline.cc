@@ -440,9 +440,14 @@ JobOutcome Pipeline::ProcessLetter(const store::Job& job, LetterReader& reader) 
   record.jurisdiction = classify::JurisdictionCode(c.legal.jurisdiction);
   record.deadline = c.legal.deadline ? c.legal.deadline->ToString() : "";
   record.statute = c.legal.statute;
-  record.needs_human = c.needs_human;
+  record.needs_human = c.needs_human || !letter->ocr_doubts.empty();
   for (const std::string& r : c.needs_human_reasons) {
     record.needs_human_reasons.push_back(extract::MaskSensitive(r));
+  }
+  // What was read may not be what was written: the classification of such a text is not
+  // to be acted on unchecked.
+  for (const std::string& doubt : letter->ocr_doubts) {
+    record.needs_human_reasons.push_back("OCR: " + doubt);
   }
   record.classification_json = ClassificationJson(c);
   record.entities_json = EntitiesJson(entities);
