@@ -250,11 +250,46 @@ std::vector<std::pair<int, int>> FindTextLines(Pix* binary) {
   return lines;
 }
 
+namespace {
+
+// The factor to scale a page by, from its text's measured x-height (out->x_height) or,
+// when that is unknown, its stated or estimated resolution (out->dpi). Sets out->dpi to
+// the resolution after scaling and out->measured_dpi to the text's.
+float ScaleFactor(const PreprocessOptions& options, PreparedPage* out) {
+  float factor = 1.0f;
+  if (out->x_height > 0) {
+    out->measured_dpi = static_cast<int>(kTargetDpi * out->x_height / kReferenceXHeight + 0.5);
+  }
+  // A fax states its resolution truly (200 or 204 x 196 dpi) and its bilevel letters read
+  // best enlarged to 300 dpi: the stated resolution decides when the text agrees with it
+  // (12 fax pages: 0.19% CER, against 0.27-0.31% when scaled by the x-height alone).
+  const bool stated_agrees = out->bilevel && out->stated_dpi > 0 && out->measured_dpi > 0 &&
+                             out->measured_dpi * 2 <= out->stated_dpi * 3 &&
+                             out->stated_dpi * 2 <= out->measured_dpi * 3;
+  if (out->x_height > 0 && !stated_agrees) {
+    if (out->x_height < kMinXHeight || out->x_height > kMaxXHeight) {
+      factor = static_cast<float>(kTargetXHeight / out->x_height);
+    }
+    out->dpi = out->measured_dpi;
+  } else if (out->dpi < options.min_dpi || out->dpi > options.max_dpi) {
+    factor = static_cast<float>(kTargetDpi) / static_cast<float>(out->dpi);
+  }
+  factor = std::min(factor, kMaxUpscale);
+  out->dpi = std::clamp(static_cast<int>(out->dpi * factor + 0.5), 70, 1200);
+  return factor;
+}
+
+}  // namespace
+
 Result<PreparedPage> Preprocess(PixPtr page, int file_dpi, const PreprocessOptions& options) {
   PreparedPage out;
   StageClock clock(&out.stages);
 
+  // A bilevel scan (a fax) is measured as it is, and scaled before anything else: its
+  // smoothed enlargement, normalised and thresholded again, reads better than the same
+  // enlargement of an already normalised page (12 fax pages: 0.19% CER against 0.31%).
   out.bilevel = pixGetDepth(page.get()) == 1;
+  if (out.bilevel) out.x_height = MeasureXHeight(page.get());
   PixPtr grey = ToGrey(page.get());
   page.reset();
   if (!grey) return Status::InvalidInput("image cannot be converted to grey");
@@ -278,6 +313,14 @@ Result<PreparedPage> Preprocess(PixPtr page, int file_dpi, const PreprocessOptio
   out.bed_share = CleanScannerBed(grey.get());
   clock.Lap("border");
 
+  if (out.bilevel) {
+    out.scale = ScaleFactor(options, &out);
+    if (out.scale != 1.0f) {
+      grey.reset(pixScale(grey.get(), out.scale, out.scale));
+      if (!grey) return Status::InvalidInput("image cannot be rescaled");
+    }
+    clock.Lap("scale");
+  }
   PixPtr normalized = NormalizeBackground(grey.get());
   out.paper = kNormalizedPaper;
   if (!normalized) {
@@ -289,30 +332,18 @@ Result<PreparedPage> Preprocess(PixPtr page, int file_dpi, const PreprocessOptio
   if (!binary) return Status::InvalidInput("image cannot be binarised");
   clock.Lap("binarize");
 
-  // Scale from the text itself; from the stated (or estimated) resolution when the page
-  // has too little text to measure.
-  out.x_height = MeasureXHeight(binary.get());
-  float factor = 1.0f;
-  if (out.x_height > 0) {
-    out.measured_dpi = static_cast<int>(kTargetDpi * out.x_height / kReferenceXHeight + 0.5);
-    if (out.x_height < kMinXHeight || out.x_height > kMaxXHeight) {
-      factor = static_cast<float>(kTargetXHeight / out.x_height);
+  if (!out.bilevel) {
+    // A grey page is measured on its binarisation, and its normalised image scaled.
+    out.x_height = MeasureXHeight(binary.get());
+    out.scale = ScaleFactor(options, &out);
+    if (out.scale != 1.0f) {
+      normalized.reset(pixScale(normalized.get(), out.scale, out.scale));
+      if (!normalized) return Status::InvalidInput("image cannot be rescaled");
+      binary = Binarize(normalized.get());
+      if (!binary) return Status::InvalidInput("image cannot be binarised after scaling");
     }
-    out.dpi = out.measured_dpi;
-  } else if (out.dpi < options.min_dpi || out.dpi > options.max_dpi) {
-    factor = static_cast<float>(kTargetDpi) / static_cast<float>(out.dpi);
+    clock.Lap("scale");
   }
-  factor = std::min(factor, kMaxUpscale);
-  if (factor != 1.0f) {
-    normalized.reset(pixScale(normalized.get(), factor, factor));
-    if (!normalized) return Status::InvalidInput("image cannot be rescaled");
-    binary = Binarize(normalized.get());
-    if (!binary) return Status::InvalidInput("image cannot be binarised after scaling");
-    out.dpi = static_cast<int>(out.dpi * factor + 0.5);
-  }
-  out.dpi = std::clamp(out.dpi, 70, 1200);
-  out.scale = factor;
-  clock.Lap("scale");
 
   std::optional<int> rotation = DetectOrientation(binary.get());
   if (!rotation && options.orientation_fallback) {

@@ -118,6 +118,8 @@ def main():
     ap.add_argument("--lang", default="nor+swe+dan+eng")
     ap.add_argument("--json", dest="json_out", help="also write the figures here")
     ap.add_argument("--no-cli", action="store_true", help="purr only (CLI columns empty)")
+    ap.add_argument("--baseline", help="write the CLI's CER per page (file name, CER) to this "
+                    "TSV file, as tests/ocr/real_scans_test.cc reads it")
     ap.add_argument("--deadline", type=int, default=0, help="purr's per-page deadline, seconds")
     args = ap.parse_args()
 
@@ -208,6 +210,15 @@ def main():
         print(f"load average at end: {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}")
     except OSError:
         pass
+    if args.baseline and not args.no_cli:
+        version = subprocess.run([tesseract, "--version"], capture_output=True, text=True)
+        first = (version.stdout or version.stderr).splitlines()[0] if (version.stdout or version.stderr) else "?"
+        with open(args.baseline, "w", encoding="utf-8") as f:
+            f.write(f"# CER of the plain CLI ({first}, tesseract PAGE - -l {args.lang}, "
+                    "OMP_THREAD_LIMIT=1), whitespace and quotes normalised;\n"
+                    "# made by scripts/ocr-compare.sh --baseline. page<TAB>cer<TAB>characters read\n")
+            for r in rows:
+                f.write(f"{os.path.basename(r['page'])}\t{r['cli_cer']:.4f}\t{r['cli_chars']}\n")
     if args.json_out:
         with open(args.json_out, "w", encoding="utf-8") as f:
             json.dump({"summary": summary, "pages": rows}, f, indent=1, ensure_ascii=False)

@@ -1,6 +1,7 @@
 // Character error rate per kind of scan, on the committed fixture scans
-// (fixtures/scans/<kind>, made by fixtures/scans/make_scans.py) and on the shared
-// conformance pages. Means per kind over at least 8 pages; no page above 2%.
+// (fixtures/scans/<kind>, made by fixtures/scans/make_scans.py). Means per kind over at
+// least 8 pages; no page above 2%. The shared conformance pages and the real scans are in
+// real_scans_test.cc.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,7 +19,6 @@
 namespace purr::ocr {
 namespace {
 
-using purr::testing::Conformance;
 using purr::testing::ReadFile;
 using purr::testing::Repo;
 
@@ -110,28 +110,6 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(kind_info.param.kind);
     });
 
-// The shared conformance corpus lives beside the checkout (../shared/conformance), not in
-// it; like the bank conformance tests, this one is skipped, and says so, where it is absent.
-TEST(ConformanceAccuracyTest, EverySharedPageWithinOnePercent) {
-  if (!std::filesystem::is_directory(Conformance("ocr"))) {
-    GTEST_SKIP() << "no shared conformance corpus at " << Conformance("ocr");
-  }
-  auto engine = Engine::Create(EngineOptions());
-  ASSERT_TRUE(engine.ok());
-  const std::vector<std::string> scans = Scans(Conformance("ocr"));
-  int pages = 0;
-  for (const std::string& scan : scans) {
-    if (scan.find(".md") != std::string::npos) continue;
-    Reading reading = ReadAll(**engine, scan);
-    const double cer = CharacterErrorRate(ReadFile(GroundTruthFor(scan)), reading.text);
-    std::printf("[ cer ] conformance  %.4f  %s\n", cer, scan.c_str());
-    EXPECT_LE(cer, 0.01) << scan;
-    ++pages;
-  }
-  // 12 pages at first; the real-mail kinds (archive, border, typewriter, nodpi, photo) were
-  // added to the shared corpus on 2026-12-03.
-  EXPECT_GE(pages, 12);
-}
 
 TEST(MultipageAccuracyTest, LongLettersAsTiffAndPdf) {
   auto engine = Engine::Create(EngineOptions());
