@@ -20,8 +20,11 @@ constexpr const char* kUsage =
 constexpr const char* kDescription =
     "Reads scanned letters (TIFF incl. multi-page fax G4, PNG, JPEG, PNM, WebP, BMP, GIF, "
     "JPEG 2000, PDF) and prints their text. The format is found from the content. Each page "
-    "is turned upright, deskewed, cleaned and binarised, its language is detected on a "
-    "sample of lines, and it is read with that language's Tesseract model. PDF pages that "
+    "is scaled by the measured size of its text (not the resolution its file states), its "
+    "scanner bed painted as paper, turned upright when sample lines read clearly better "
+    "turned, deskewed and cleaned; its language is detected on a sample of lines, and it is "
+    "read with that language's Tesseract model. A page with ink but no text read has "
+    "confidence 0; one with no text-like ink is reported blank. PDF pages that "
     "carry real text use it without OCR. A page that passes its deadline, is too large or "
     "cannot be decoded is reported and the other pages and files go on. Plain output prints "
     "each file's text (pages separated by a form feed); --json prints one JSON object per "
