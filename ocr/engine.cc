@@ -272,25 +272,6 @@ struct Engine::Impl {
     return model;
   }
 
-  void CollectWords(tesseract::TessBaseAPI* api, std::vector<Word>* out) {
-    std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
-    if (!it) return;
-    do {
-      std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
-      if (!word) continue;
-      Word w;
-      w.text = word.get();
-      FixLoneBars(&w.text);
-      int x1, y1, x2, y2;
-      it->BoundingBox(tesseract::RIL_WORD, &x1, &y1, &x2, &y2);
-      w.x = x1;
-      w.y = y1;
-      w.width = x2 - x1;
-      w.height = y2 - y1;
-      w.confidence = it->Confidence(tesseract::RIL_WORD);
-      out->push_back(std::move(w));
-    } while (it->Next(tesseract::RIL_WORD));
-  }
 
   // Fills result->page_png from the page Tesseract read, whose size result->width and height
   // give: the grey image, which has the binary image's geometry by construction (checked, so
@@ -323,7 +304,9 @@ struct Engine::Impl {
     int serial = 0;           // which recognition of the engine this was
   };
 
-  // Recognises `image` with `api`; false at the deadline (out holds what was read).
+  // Recognises `image` with `api`; false at the deadline (out holds what was read). One
+  // pass over the words counts the confident characters and, with EngineOptions::words,
+  // collects them.
   bool ReadPage(tesseract::TessBaseAPI* api, Pix* image, int dpi, tesseract::PageSegMode psm,
                 Deadline* deadline, Read* out) {
     api->SetPageSegMode(psm);
@@ -336,15 +319,27 @@ struct Engine::Impl {
     out->image = image;
     out->psm = psm;
     out->serial = ++reads_;
+    out->words.clear();
     std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
-    if (it) {
-      do {
-        if (it->Confidence(tesseract::RIL_WORD) < kMinWordConfidence) continue;
-        std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
-        if (word) out->confident_chars += CountChars(word.get());
-      } while (it->Next(tesseract::RIL_WORD));
-    }
-    if (options.words) CollectWords(api, &out->words);
+    if (!it) return finished;
+    do {
+      std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
+      if (!word) continue;
+      const float confidence = it->Confidence(tesseract::RIL_WORD);
+      if (confidence >= kMinWordConfidence) out->confident_chars += CountChars(word.get());
+      if (!options.words) continue;
+      Word w;
+      w.text = word.get();
+      FixLoneBars(&w.text);
+      int x1, y1, x2, y2;
+      it->BoundingBox(tesseract::RIL_WORD, &x1, &y1, &x2, &y2);
+      w.x = x1;
+      w.y = y1;
+      w.width = x2 - x1;
+      w.height = y2 - y1;
+      w.confidence = confidence;
+      out->words.push_back(std::move(w));
+    } while (it->Next(tesseract::RIL_WORD));
     return finished;
   }
 
@@ -441,22 +436,16 @@ struct Engine::Impl {
       }
       result->stages.push_back({"second_image", MsSince(start)});
     }
+    if (finished && renderers && best.serial != reads_) {
+      // The archive outputs take Tesseract's current results, which must be the read kept.
+      Read again;
+      finished = ReadPage(api, best.image, prepared.dpi, best.psm, deadline, &again);
+    }
     if (!finished) {
       result->status = Status::TimedOut("recognition passed the deadline of " +
                                         std::to_string(options.page_deadline_ms) + " ms");
       api->Clear();
       return;
-    }
-    if (renderers && best.serial != reads_) {
-      // The archive outputs take Tesseract's current results, which must be the read kept.
-      Read again;
-      finished = ReadPage(api, best.image, prepared.dpi, best.psm, deadline, &again);
-      if (!finished) {
-        result->status = Status::TimedOut("recognition passed the deadline of " +
-                                          std::to_string(options.page_deadline_ms) + " ms");
-        api->Clear();
-        return;
-      }
     }
     result->text = std::move(best.text);
     result->confidence = best.confidence;

@@ -5,7 +5,9 @@
 #include <chrono>
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <utility>
+#include <vector>
 
 namespace purr::ocr {
 namespace {
@@ -67,17 +69,27 @@ PixPtr ToGrey(Pix* pix) {
   return PixPtr(pixConvertTo8(pix, 0));
 }
 
+// The grey level that splits an 8 bpp page into ink and paper (Otsu, on a histogram of
+// every `subsample`-th pixel in each direction); nullopt when it cannot be found.
+std::optional<l_int32> InkPaperSplit(Pix* grey, int subsample) {
+  Numa* histogram = pixGetGrayHistogram(grey, subsample);
+  if (!histogram) return std::nullopt;
+  l_int32 split = 0;
+  const bool found = numaSplitDistribution(histogram, 0.1f, &split, nullptr, nullptr, nullptr,
+                                           nullptr, nullptr) == 0;
+  numaDestroy(&histogram);
+  if (!found) return std::nullopt;
+  return split;
+}
+
 // Binarises a background-normalised page with one Otsu threshold for the whole page, found
 // from a subsampled histogram (Leptonica's tiled Otsu costs ten times more here and gains
 // nothing once the background is flat).
 PixPtr Binarize(Pix* normalized) {
-  Numa* histogram = pixGetGrayHistogram(normalized, 2);
-  if (!histogram) return nullptr;
-  l_int32 split = 128;
-  numaSplitDistribution(histogram, 0.1f, &split, nullptr, nullptr, nullptr, nullptr, nullptr);
-  numaDestroy(&histogram);
+  const std::optional<l_int32> split = InkPaperSplit(normalized, 2);
+  if (!split) return nullptr;
   // Keep the threshold where text can be: a blank page's noise must not become ink.
-  const l_int32 threshold = std::clamp<l_int32>(split, 60, 190);
+  const l_int32 threshold = std::clamp<l_int32>(*split, 60, 190);
   return PixPtr(pixThresholdToBinary(normalized, threshold));
 }
 
@@ -87,15 +99,10 @@ PixPtr Binarize(Pix* normalized) {
 // strokes that were hard to see. The threshold here is the page's own split between ink
 // and paper, found on its histogram.
 PixPtr NormalizeBackground(Pix* grey) {
-  l_int32 threshold = kDefaultInkThreshold;
-  if (Numa* histogram = pixGetGrayHistogram(grey, 4)) {
-    l_int32 split = 0;
-    if (numaSplitDistribution(histogram, 0.1f, &split, nullptr, nullptr, nullptr, nullptr,
-                              nullptr) == 0) {
-      threshold = std::clamp<l_int32>(split, kDefaultInkThreshold, kMaxInkThreshold);
-    }
-    numaDestroy(&histogram);
-  }
+  const std::optional<l_int32> split = InkPaperSplit(grey, 4);
+  const l_int32 threshold =
+      split ? std::clamp<l_int32>(*split, kDefaultInkThreshold, kMaxInkThreshold)
+            : kDefaultInkThreshold;
   return PixPtr(pixBackgroundNorm(grey, nullptr, nullptr, 10, 15, threshold, 40,
                                   kNormalizedPaper, 2, 1));
 }

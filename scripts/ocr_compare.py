@@ -81,6 +81,12 @@ def find_pages(args):
     return out
 
 
+def truth_of(page):
+    """The transcription beside PAGE (PAGE without its extension, plus .gt.txt)."""
+    with open(os.path.splitext(page)[0] + ".gt.txt", encoding="utf-8") as f:
+        return f.read()
+
+
 def children_cpu():
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ru.ru_utime + ru.ru_stime
@@ -137,8 +143,7 @@ def main():
     rows = []
     cli_cpu_total = 0.0
     for page in pages:
-        with open(os.path.splitext(page)[0] + ".gt.txt", encoding="utf-8") as f:
-            truth = f.read()
+        truth = truth_of(page)
         doc = purr_results.get(page, {"pages": []})
         ptext = "\n".join(p.get("text", "") for p in doc.get("pages", []))
         first = doc["pages"][0] if doc.get("pages") else {}

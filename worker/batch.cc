@@ -560,9 +560,16 @@ void Batch::Classify(const DocPtr& doc, store::BatchDocumentRecord* row) {
       ++ocr_pages;
     }
     if (!p->error.empty()) page_problems.push_back(p->error);
-    if (p->error.empty() && p->source == "ocr" && p->confidence < ocr::kLowReadConfidence) {
-      read_doubts.push_back("page " + std::to_string(p->page) + " read with low confidence (" +
-                            std::to_string(static_cast<int>(p->confidence)) + ")");
+    if (p->error.empty()) {
+      // The stored page judged as the daemon judges a page it has just read.
+      ocr::PageResult read;
+      read.page = p->page;
+      read.text = p->text;
+      read.confidence = p->confidence;
+      read.source = p->source;  // "blank" pages are not doubted
+      if (std::string doubt = ocr::ReadDoubt(read); !doubt.empty()) {
+        read_doubts.push_back(std::move(doubt));
+      }
     }
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("page", p->page);

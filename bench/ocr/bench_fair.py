@@ -35,7 +35,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from ocr_compare import cer, find_pages  # noqa: E402  (the same CER as scripts/ocr-compare.sh)
+from ocr_compare import cer, find_pages, truth_of  # noqa: E402  (the same CER as scripts/ocr-compare.sh)
 
 
 def loadavg():
@@ -121,10 +121,7 @@ def main():
     if not pages:
         print("bench_fair: no pages with transcriptions found", file=sys.stderr)
         return 2
-    truths = {}
-    for p in pages:
-        with open(os.path.splitext(p)[0] + ".gt.txt", encoding="utf-8") as f:
-            truths[p] = f.read()
+    truths = {p: truth_of(p) for p in pages}
     n, ncores = len(pages), cores()
     configs = [c.strip() for c in args.only.split(",") if c.strip()]
     print(f"bench_fair: {n} pages ({args.set}), {ncores} cores, languages {args.lang}, "

@@ -13,13 +13,17 @@
 #include <vector>
 
 #include "ocr/ocr.h"
+#include "tests/ocr/reading.h"
 #include "tests/ocr/shared_engine.h"
 #include "tests/ocr/test_files.h"
 
 namespace purr::ocr {
 namespace {
 
+using purr::testing::GroundTruthFor;
+using purr::testing::ReadAll;
 using purr::testing::ReadFile;
+using purr::testing::Reading;
 using purr::testing::Repo;
 
 constexpr double kMaxPageCer = 0.02;
@@ -40,31 +44,6 @@ std::vector<std::string> Scans(const std::string& dir) {
     out.push_back(path);
   }
   std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::string GroundTruthFor(const std::string& scan) {
-  std::filesystem::path p(scan);
-  return (p.parent_path() / (p.stem().string() + ".gt.txt")).string();
-}
-
-struct Reading {
-  std::string text;
-  std::vector<PageResult> pages;
-};
-
-Reading ReadAll(Engine& engine, const std::string& path) {
-  Reading out;
-  auto doc = Document::Open(path, Limits());
-  EXPECT_TRUE(doc.ok()) << doc.status().ToString();
-  if (!doc.ok()) return out;
-  for (int p = 1; p <= doc->page_count(); ++p) {
-    PageResult page = engine.RecognizePage(*doc, p);
-    EXPECT_TRUE(page.status.ok()) << page.status.ToString();
-    if (p > 1) out.text += "\n\f\n";
-    out.text += page.text;
-    out.pages.push_back(std::move(page));
-  }
   return out;
 }
 

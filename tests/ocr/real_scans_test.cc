@@ -7,16 +7,15 @@
 
 #include <leptonica/allheaders.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "ocr/ocr.h"
+#include "tests/ocr/reading.h"
 #include "tests/ocr/shared_engine.h"
 #include "tests/ocr/test_files.h"
 
@@ -24,7 +23,10 @@ namespace purr::ocr {
 namespace {
 
 using purr::testing::Conformance;
+using purr::testing::GroundTruthFor;
+using purr::testing::ReadAll;
 using purr::testing::ReadFile;
+using purr::testing::Reading;
 using purr::testing::Repo;
 
 // A page may read worse than the CLI by at most one CER point.
@@ -88,21 +90,6 @@ std::map<std::string, Baseline> ReadBaseline(const std::string& path) {
   return out;
 }
 
-std::string ReadPages(Engine& engine, const std::string& path, std::vector<PageResult>* pages) {
-  auto doc = Document::Open(path, Limits());
-  EXPECT_TRUE(doc.ok()) << doc.status().ToString();
-  if (!doc.ok()) return "";
-  std::string text;
-  for (int p = 1; p <= doc->page_count(); ++p) {
-    PageResult page = engine.RecognizePage(*doc, p);
-    EXPECT_TRUE(page.status.ok()) << path << ": " << page.status.ToString();
-    if (p > 1) text += "\n";
-    text += page.text;
-    pages->push_back(std::move(page));
-  }
-  return text;
-}
-
 TEST(RealScansTest, NoDevelopmentPageReadsWorseThanTheCliByMoreThanOnePoint) {
   const std::string dir = Repo("fixtures/real/dev");
   const std::map<std::string, Baseline> baseline = ReadBaseline(dir + "/cli_baseline.tsv");
@@ -113,11 +100,10 @@ TEST(RealScansTest, NoDevelopmentPageReadsWorseThanTheCliByMoreThanOnePoint) {
   for (const auto& [name, cli] : baseline) {
     const std::string image = dir + "/" + name;
     ASSERT_TRUE(std::filesystem::exists(image)) << image;
-    const std::string truth_path =
-        (std::filesystem::path(image).parent_path() /
-         (std::filesystem::path(image).stem().string() + ".gt.txt")).string();
-    std::vector<PageResult> results;
-    const std::string text = ReadPages(engine, image, &results);
+    const std::string truth_path = GroundTruthFor(image);
+    const Reading reading = ReadAll(engine, image);
+    const std::string& text = reading.text;
+    const std::vector<PageResult>& results = reading.pages;
     const double cer = CharacterErrorRate(FoldQuotes(ReadFile(truth_path)), FoldQuotes(text));
     double ms = 0;
     for (const PageResult& r : results) ms += r.ms;
@@ -150,9 +136,10 @@ TEST(RealScansTest, EveryConformancePageWithinHalfAPercent) {
     const std::filesystem::path path = entry.path();
     const std::string ext = path.extension().string();
     if (ext != ".png" && ext != ".jpg" && ext != ".tif") continue;
-    std::vector<PageResult> results;
-    const std::string text = ReadPages(engine, path.string(), &results);
-    const std::string truth = (path.parent_path() / (path.stem().string() + ".gt.txt")).string();
+    const Reading reading = ReadAll(engine, path.string());
+    const std::string& text = reading.text;
+    const std::vector<PageResult>& results = reading.pages;
+    const std::string truth = GroundTruthFor(path.string());
     const double cer = CharacterErrorRate(ReadFile(truth), text);
     std::printf("[ cer ] conformance  %.4f  %s\n", cer, path.filename().c_str());
     EXPECT_LE(cer, 0.005) << path;
@@ -169,8 +156,8 @@ TEST(RealScansTest, AWrongStatedResolutionIsMeasuredNotTrusted) {
     GTEST_SKIP() << "no shared conformance corpus at " << Conformance("ocr");
   }
   // About 240 dpi of pixels in a file that says 72: read as it is, not blown up four times.
-  std::vector<PageResult> results;
-  ReadPages(purr::testing::SharedEngine(), Conformance("ocr/swe_instalment.nodpi.png"), &results);
+  const std::vector<PageResult> results =
+      ReadAll(purr::testing::SharedEngine(), Conformance("ocr/swe_instalment.nodpi.png")).pages;
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].stated_dpi, 72);
   EXPECT_GE(results[0].measured_dpi, 190);
@@ -181,9 +168,9 @@ TEST(RealScansTest, AWrongStatedResolutionIsMeasuredNotTrusted) {
 
 TEST(RealScansTest, AnUprightPageStaysUprightWhenTheDetectorIsUnsure) {
   // A low-resolution book page on which the orientation detector suggests 180 degrees.
-  std::vector<PageResult> results;
-  ReadPages(purr::testing::SharedEngine(), Repo("fixtures/real/dev/eng_cozylion_text.lowres.png"),
-            &results);
+  const std::vector<PageResult> results =
+      ReadAll(purr::testing::SharedEngine(), Repo("fixtures/real/dev/eng_cozylion_text.lowres.png"))
+          .pages;
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].rotation, 0);
   EXPECT_GE(results[0].confidence, 80);
@@ -191,9 +178,9 @@ TEST(RealScansTest, AnUprightPageStaysUprightWhenTheDetectorIsUnsure) {
 
 // A page with ink that reads as (almost) nothing is not a confident read.
 TEST(RealScansTest, AnEmptyReadHasNoConfidenceAndIsDoubted) {
-  std::vector<PageResult> results;
-  ReadPages(purr::testing::SharedEngine(),
-            Repo("fixtures/real/dev/lat_exlibris_bavaria.lowres.jpg"), &results);
+  const std::vector<PageResult> results =
+      ReadAll(purr::testing::SharedEngine(), Repo("fixtures/real/dev/lat_exlibris_bavaria.lowres.jpg"))
+          .pages;
   ASSERT_EQ(results.size(), 1u);
   EXPECT_LT(results[0].confidence, kLowReadConfidence);
   EXPECT_FALSE(ReadDoubt(results[0]).empty());
@@ -218,8 +205,9 @@ TEST(RealScansTest, ABlankSheetIsReportedBlankAndNeedsNoOne) {
     ASSERT_EQ(pixWrite(path.c_str(), pix, IFF_PNG), 0);
     pixDestroy(&pix);
   }
-  std::vector<PageResult> results;
-  const std::string text = ReadPages(purr::testing::SharedEngine(), path, &results);
+  const Reading reading = ReadAll(purr::testing::SharedEngine(), path);
+  const std::string& text = reading.text;
+  const std::vector<PageResult>& results = reading.pages;
   std::filesystem::remove(path);
   ASSERT_EQ(results.size(), 1u);
   EXPECT_TRUE(results[0].blank) << text;
