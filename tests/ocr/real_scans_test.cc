@@ -219,5 +219,41 @@ TEST(RealScansTest, ABlankSheetIsReportedBlankAndNeedsNoOne) {
   EXPECT_TRUE(says_blank);
 }
 
+// Pages no scanner makes: the measuring, bed-painting and orientation steps must neither
+// crash nor hang on them, and each page ends read or failed with a reason.
+TEST(RealScansTest, DegeneratePagesEndReadOrFailedWithAReason) {
+  struct Shape {
+    const char* name;
+    int width, height, depth;
+    unsigned value;
+  };
+  const Shape shapes[] = {
+      {"one_pixel", 1, 1, 8, 255},     {"a_strip", 6000, 4, 8, 0},
+      {"a_column", 3, 5000, 8, 0},     {"all_black", 1200, 1600, 8, 0},
+      {"all_black_bilevel", 1700, 2300, 1, 1}, {"all_white_bilevel", 1700, 2300, 1, 0},
+  };
+  const purr::testing::ScratchDir dir;
+  for (const Shape& shape : shapes) {
+    const std::string path = dir.Path(std::string(shape.name) + ".png");
+    Pix* pix = pixCreate(shape.width, shape.height, shape.depth);
+    pixSetAllArbitrary(pix, shape.value);
+    ASSERT_EQ(pixWrite(path.c_str(), pix, IFF_PNG), 0) << shape.name;
+    pixDestroy(&pix);
+    auto doc = Document::Open(path, Limits());
+    ASSERT_TRUE(doc.ok()) << shape.name << ": " << doc.status().ToString();
+    const PageResult page = purr::testing::SharedEngine().RecognizePage(*doc, 1);
+    if (page.status.ok()) {
+      EXPECT_GE(page.confidence, 0) << shape.name;
+    } else {
+      EXPECT_NE(page.status.message().find("page 1"), std::string::npos)
+          << shape.name << ": " << page.status.ToString();
+    }
+    // Nothing on these pages is text: none may come back as a confident read.
+    if (!page.text.empty()) {
+      EXPECT_LT(page.confidence, kLowReadConfidence) << shape.name << ": " << page.text;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace purr::ocr
