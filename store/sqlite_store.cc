@@ -165,8 +165,7 @@ class SqliteStore;
 class SqliteTxn : public Txn {
  public:
   // Everything a transaction writes carries its start time.
-  SqliteTxn(SqliteStore& store, Conn& conn, std::string now)
-      : store_(store), conn_(conn), now_(std::move(now)) {}
+  SqliteTxn(Conn& conn, std::string now) : conn_(conn), now_(std::move(now)) {}
 
   std::optional<InvoiceRecord> GetInvoice(std::string_view invoice) override;
   void PutInvoice(const InvoiceRecord& invoice) override;
@@ -246,7 +245,6 @@ class SqliteTxn : public Txn {
   SQLite::Statement& Sql(const char* sql);
   // A statement whose text is built at run time (filters): prepared each time.
   std::unique_ptr<SQLite::Statement> Dynamic(const std::string& sql);
-  SqliteStore& store_;
   Conn& conn_;
   const std::string now_;
 };
@@ -1460,7 +1458,7 @@ Status SqliteStore::Transact(const std::function<void(Txn&)>& fn) {
   try {
     StatementsDone done(writer_);
     SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SqliteTxn t(*this, writer_, Now());
+    SqliteTxn t(writer_, Now());
     fn(t);
     if (t.follow_ups_changed) {
       db_->exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
@@ -1523,7 +1521,7 @@ Status SqliteStore::Read(const std::function<void(Txn&)>& fn) {
   try {
     StatementsDone done(**conn);
     SQLite::Transaction txn(*(*conn)->db, SQLite::TransactionBehavior::DEFERRED);
-    SqliteTxn t(*this, **conn, Now());
+    SqliteTxn t(**conn, Now());
     fn(t);
     txn.commit();
   } catch (const StoreError& e) {

@@ -5,7 +5,9 @@
 #include <Poco/Util/PropertyFileConfiguration.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace purr {
 namespace {
@@ -25,16 +27,17 @@ const std::set<std::string>& KnownKeys() {
   return keys;
 }
 
-void CollectKeys(const Poco::Util::AbstractConfiguration& conf, const std::string& prefix,
-                 std::vector<std::string>* out) {
-  Poco::Util::AbstractConfiguration::Keys keys;
-  conf.keys(prefix, keys);
-  for (const std::string& k : keys) {
-    const std::string full = prefix.empty() ? k : prefix + "." + k;
-    if (conf.hasProperty(full)) out->push_back(full);
-    CollectKeys(conf, full, out);
-  }
-}
+// A property file whose keys can be listed as written (Poco 1.11 keeps its iterators
+// protected).
+class PropertyFile : public Poco::Util::PropertyFileConfiguration {
+ public:
+  explicit PropertyFile(std::istream& in) : PropertyFileConfiguration(in) {}
+  using PropertyFileConfiguration::begin;
+  using PropertyFileConfiguration::end;
+
+ protected:
+  ~PropertyFile() override = default;
+};
 
 }  // namespace
 
@@ -44,20 +47,40 @@ Result<Config> LoadConfig(const std::string& path) {
   if (ec || !fs::is_regular_file(file, ec)) {
     return Status::NotFound(path + ": no such config file");
   }
-  Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> conf;
+  const auto size = fs::file_size(file, ec);
+  if (ec) return Status::IoError(path + ": cannot read: " + ec.message());
+  if (size > kMaxConfigBytes) {
+    return Status::LimitExceeded(path + ": " + std::to_string(size) +
+                                 " bytes is too big for a config file (the limit is " +
+                                 std::to_string(kMaxConfigBytes) + ")");
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in && !in.eof()) return Status::IoError(path + ": cannot read");
+  return ParseConfig(text.str(), path, file.string());
+}
+
+Result<Config> ParseConfig(const std::string& text, const std::string& path,
+                           const std::string& file) {
+  if (text.size() > kMaxConfigBytes) {
+    return Status::LimitExceeded(path + ": too big for a config file");
+  }
+  Poco::AutoPtr<PropertyFile> conf;
   try {
-    conf = new Poco::Util::PropertyFileConfiguration(file.string());
+    std::istringstream in(text);
+    conf = new PropertyFile(in);
   } catch (const Poco::Exception& e) {
     return Status::InvalidInput(path + ": " + e.displayText());
   }
-  std::vector<std::string> keys;
-  CollectKeys(*conf, "", &keys);
-  for (const std::string& k : keys) {
+  // Every key as written (not Poco's tree of key parts: an empty part, "a..b" or ": x",
+  // would hide a key from the check or name its own parent forever).
+  for (const auto& [k, value] : *conf) {
     if (k.rfind("purr.", 0) == 0 && KnownKeys().count(k) == 0) {
       return Status::InvalidInput(path + ": unknown key '" + k + "' (see the annotated purr.conf)");
     }
   }
-  const fs::path base = file.parent_path();
+  const fs::path base = fs::path(file).parent_path();
   auto path_of = [&](const std::string& key, const std::string& fallback) {
     std::string v = conf->getString(key, fallback);
     if (v.empty()) return v;
@@ -65,22 +88,22 @@ Result<Config> LoadConfig(const std::string& path) {
     return (p.is_absolute() ? p : base / p).lexically_normal().string();
   };
   Config c;
-  c.file = file.string();
+  c.file = file;
   try {
     auto number = [&](const std::string& key, int64_t fallback, int64_t low, int64_t high) {
-      const std::string text = conf->getString(key, "");
-      if (text.empty()) return fallback;
+      const std::string value = conf->getString(key, "");
+      if (value.empty()) return fallback;
       size_t used = 0;
       int64_t v = 0;
       try {
-        v = std::stoll(text, &used);
+        v = std::stoll(value, &used);
       } catch (const std::exception&) {
         used = 0;
       }
-      if (used != text.size() || v < low || v > high) {
+      if (used != value.size() || v < low || v > high) {
         throw Poco::InvalidArgumentException(key + " must be a whole number from " +
                                              std::to_string(low) + " to " +
-                                             std::to_string(high) + ", not '" + text + "'");
+                                             std::to_string(high) + ", not '" + value + "'");
       }
       return v;
     };

@@ -7,6 +7,7 @@
 #ifndef PURR_WORKER_CONFIG_H_
 #define PURR_WORKER_CONFIG_H_
 
+#include <cstdint>
 #include <string>
 
 #include "common/status.h"
@@ -47,6 +48,14 @@ struct Config {
 // Reads a config file. Errors name the file and the key: an unreadable file, a number that
 // is not one, a value out of range, an unknown purr.* key (a typo must not be ignored).
 Result<Config> LoadConfig(const std::string& path);
+
+// A config file is refused above this size.
+inline constexpr uintmax_t kMaxConfigBytes = 1 << 20;
+
+// The same from the text of a config file: `path` names it in errors, `file` (absolute) is
+// the file relative paths are resolved against. LoadConfig reads the file and calls this.
+Result<Config> ParseConfig(const std::string& text, const std::string& path,
+                           const std::string& file);
 
 // What `--config FILE` / `--db PATH` give a store command: the config's purr.db, or the path.
 // Exactly one of them must be set; the error says which option is missing.

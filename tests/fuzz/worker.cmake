@@ -9,3 +9,19 @@ if(TARGET purr_common AND LibArchive_FOUND)
                         purr_warnings)
   target_link_options(batch_sources_fuzzer PRIVATE -fsanitize=fuzzer)
 endif()
+
+if(TARGET purr_worker)
+  purr_add_fuzzer(config LIBS purr::worker)
+  purr_add_fuzzer(cli LIBS purr::worker)
+endif()
+if(TARGET purr_web AND TARGET purr_worker)
+  find_package(Poco REQUIRED COMPONENTS Foundation JSON Net)
+  find_package(GTest REQUIRED)
+  add_executable(review_http_fuzzer review_http_fuzzer.cc
+                 ${PROJECT_SOURCE_DIR}/tests/web/web_test_util.cc)
+  target_compile_definitions(review_http_fuzzer PRIVATE PURR_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  target_link_libraries(review_http_fuzzer PRIVATE purr::worker purr::web purr::store purr::cases
+                        purr::casework Poco::Foundation Poco::JSON Poco::Net GTest::gtest
+                        Threads::Threads purr_warnings)
+  target_link_options(review_http_fuzzer PRIVATE -fsanitize=fuzzer)
+endif()

@@ -56,6 +56,8 @@ class ReviewServer {
   Signed SignIn(const std::string& name, const std::string& password) const;
 
   store::Store& store() { return *store_; }
+  // The app itself, for callers that skip HTTP (the review fuzz target).
+  ReviewApp& app() { return *app_; }
   int port() const { return port_; }
   const std::filesystem::path& dir() const { return dir_; }
 
