@@ -12,10 +12,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <system_error>
 
+#include "ocr/image_decode.h"
 #include "ocr/ocr.h"
 #include "ocr/page_source.h"
 #include "ocr/pix.h"
@@ -263,8 +265,41 @@ Pix* DecodePage(const Document& doc, int page) {
   return mem != nullptr ? pixReadMem(Data(*mem), mem->size()) : pixRead(doc.path().c_str());
 }
 
+// PNG and JPEG through purr's decoders, so that the libraries' messages reach the Status.
+Result<LoadedPage> LoadPngOrJpeg(const Document& doc, const std::string& where) {
+  std::string file_bytes;
+  const std::string* bytes = doc.contents().get();
+  if (bytes == nullptr) {
+    std::ifstream in(doc.path(), std::ios::binary);
+    if (!in) return Status::IoError(where + ": cannot open: " + std::strerror(errno));
+    file_bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad()) return Status::IoError(where + ": cannot read: " + std::strerror(errno));
+    bytes = &file_bytes;
+  }
+  auto check = [&](int64_t w, int64_t h) { return CheckPixels(where, w, h, doc.limits()); };
+  Result<DecodedImage> image =
+      doc.format() == Format::kPng ? DecodePng(*bytes, check) : DecodeJpeg(*bytes, check);
+  if (!image.ok()) {
+    const Status& s = image.status();
+    if (s.code() == Status::Code::kInvalidInput) {
+      return Status::InvalidInput(where + ": cannot decode " +
+                                  std::string(FormatName(doc.format())) + " image: " +
+                                  s.message());
+    }
+    if (s.message().rfind(where, 0) == 0) return s;  // CheckPixels names the page itself
+    return s.WithContext(where);
+  }
+  LoadedPage out;
+  out.pix = std::move(image->pix);
+  out.dpi = image->dpi;
+  return out;
+}
+
 Result<LoadedPage> LoadImagePage(const Document& doc, int page) {
   const std::string where = Describe(doc.path(), page);
+  if (doc.format() == Format::kPng || doc.format() == Format::kJpeg) {
+    return LoadPngOrJpeg(doc, where);
+  }
   l_int32 w = 0, h = 0;
   if (!ReadPageSize(doc, page, &w, &h)) {
     const std::string what = doc.format() == Format::kTiff ? "TIFF page" : FormatName(doc.format());

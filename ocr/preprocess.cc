@@ -37,6 +37,9 @@ constexpr double kTargetXHeight = 21.0;
 // resolution, or the A4 estimate, decides).
 constexpr int kMinComponentsForXHeight = 40;
 constexpr float kMaxUpscale = 4.0f;
+// Enlarging stops at this many pixels (an A4 page at 600 dpi is 35 Mpx): a large scan of
+// tiny text must not grow past what a page needs in memory (100 Mpx x 16 = 1.6 GB).
+constexpr double kMaxScaledPixels = 50e6;
 // Background normalisation: pixels darker than the ink threshold are not paper; Leptonica's
 // default is 60, the page's own split is used up to kMaxInkThreshold.
 constexpr l_int32 kDefaultInkThreshold = 60;
@@ -262,7 +265,7 @@ namespace {
 // The factor to scale a page by, from its text's measured x-height (out->x_height) or,
 // when that is unknown, its stated or estimated resolution (out->dpi). Sets out->dpi to
 // the resolution after scaling and out->measured_dpi to the text's.
-float ScaleFactor(const PreprocessOptions& options, PreparedPage* out) {
+float ScaleFactor(const PreprocessOptions& options, const Pix* page, PreparedPage* out) {
   float factor = 1.0f;
   if (out->x_height > 0) {
     out->measured_dpi = static_cast<int>(kTargetDpi * out->x_height / kReferenceXHeight + 0.5);
@@ -282,6 +285,10 @@ float ScaleFactor(const PreprocessOptions& options, PreparedPage* out) {
     factor = static_cast<float>(kTargetDpi) / static_cast<float>(out->dpi);
   }
   factor = std::min(factor, kMaxUpscale);
+  const double pixels = static_cast<double>(pixGetWidth(page)) * pixGetHeight(page);
+  if (factor > 1.0f && pixels * factor * factor > kMaxScaledPixels) {
+    factor = std::max(1.0f, static_cast<float>(std::sqrt(kMaxScaledPixels / pixels)));
+  }
   out->dpi = std::clamp(static_cast<int>(out->dpi * factor + 0.5), 70, 1200);
   return factor;
 }
@@ -321,7 +328,7 @@ Result<PreparedPage> Preprocess(PixPtr page, int file_dpi, const PreprocessOptio
   clock.Lap("border");
 
   if (out.bilevel) {
-    out.scale = ScaleFactor(options, &out);
+    out.scale = ScaleFactor(options, grey.get(), &out);
     if (out.scale != 1.0f) {
       grey.reset(pixScale(grey.get(), out.scale, out.scale));
       if (!grey) return Status::InvalidInput("image cannot be rescaled");
@@ -342,7 +349,7 @@ Result<PreparedPage> Preprocess(PixPtr page, int file_dpi, const PreprocessOptio
   if (!out.bilevel) {
     // A grey page is measured on its binarisation, and its normalised image scaled.
     out.x_height = MeasureXHeight(binary.get());
-    out.scale = ScaleFactor(options, &out);
+    out.scale = ScaleFactor(options, normalized.get(), &out);
     if (out.scale != 1.0f) {
       normalized.reset(pixScale(normalized.get(), out.scale, out.scale));
       if (!normalized) return Status::InvalidInput("image cannot be rescaled");

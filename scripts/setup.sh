@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   # OCR: Tesseract 5 with the Nordic and English models and orientation detection
   tesseract-ocr tesseract-ocr-osd tesseract-ocr-nor tesseract-ocr-swe tesseract-ocr-dan
-  tesseract-ocr-eng libtesseract-dev libleptonica-dev
+  tesseract-ocr-eng libtesseract-dev libleptonica-dev libpng-dev libjpeg-dev
   # PDF input
   libpoppler-cpp-dev poppler-utils
   # patterns, rules, text

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <sstream>
+#include <string>
 
 #include "tests/ocr/test_files.h"
 #include "tests/worker/run_purr.h"
@@ -74,6 +76,11 @@ TEST(OcrCommandTest, BadInputsAreReportedAndGoodOnesStillRead) {
 
   EXPECT_NE(run.err.find("empty.tif"), std::string::npos);
   EXPECT_NE(run.err.find("cut.png page 1"), std::string::npos);
+  // Every line on stderr is purr's own: libpng's "libpng error: ..." is in purr's message.
+  std::istringstream err(run.err);
+  for (std::string line; std::getline(err, line);) {
+    EXPECT_EQ(line.rfind("purr ocr: ", 0), 0u) << line;
+  }
 }
 
 TEST(OcrCommandTest, PlainTextAndSearchablePdf) {
