@@ -144,6 +144,7 @@ Status BgMaxReader::Run() {
   std::string record;
   while (reader.Next(&raw)) {
     record_number_ = reader.record_number();
+    if (Status s = CheckDiagnosticCount(); !s.ok()) return s;
     if (ended_) {
       if (Trim(raw).empty()) continue;
       return Reject("data after the end record (70)");

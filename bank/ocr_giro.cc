@@ -103,6 +103,7 @@ Status OcrGiroReader::Run() {
   std::string_view raw;
   while (reader.Next(&raw)) {
     record_number_ = reader.record_number();
+    if (Status s = CheckDiagnosticCount(); !s.ok()) return s;
     if (ended_) {
       if (Trim(raw).empty()) continue;
       return Reject("data after the end-of-transmission record");
