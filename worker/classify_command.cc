@@ -1,5 +1,6 @@
 // purr classify: letters in; language, classes, legal category, deadline, entities and the
-// reasons for each out.
+// reasons for each out. No output carries the letter's text, so every identity and account
+// number in it is masked (extract::Mask / extract::MaskSensitive; docs/privacy.md).
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
@@ -43,7 +44,7 @@ Array::Ptr ReasonsJson(const std::vector<classify::Reason>& reasons) {
     Object::Ptr r = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     r->set("source", reason.source);
     r->set("id", reason.id);
-    r->set("detail", reason.detail);
+    r->set("detail", extract::MaskSensitive(reason.detail));
     Array::Ptr spans = new Array;
     for (const auto& span : reason.spans) {
       Object::Ptr s = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -76,7 +77,7 @@ Array::Ptr EntitiesJson(const std::vector<extract::Entity>& entities) {
   for (const auto& entity : entities) {
     Object::Ptr e = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     e->set("type", entity.type);
-    e->set("value", entity.value);
+    e->set("value", extract::Mask(entity));
     e->set("valid", entity.valid);
     e->set("start", static_cast<uint64_t>(entity.start));
     e->set("end", static_cast<uint64_t>(entity.end));
@@ -106,13 +107,13 @@ Object::Ptr ResultJson(const std::string& file, const classify::Classification& 
   out->set("legal", LegalJson(c.legal));
   out->set("needs_human", c.needs_human);
   Array::Ptr why = new Array;
-  for (const auto& reason : c.needs_human_reasons) why->add(reason);
+  for (const auto& reason : c.needs_human_reasons) why->add(extract::MaskSensitive(reason));
   out->set("needs_human_reasons", why);
   out->set("entities", EntitiesJson(entities));
   out->set("model_version", c.model_version);
   out->set("rules_version", c.rules_version);
   Array::Ptr warnings = new Array;
-  for (const auto& w : letter.warnings) warnings->add(w);
+  for (const auto& w : letter.warnings) warnings->add(extract::MaskSensitive(w));
   out->set("warnings", warnings);
   out->set("error", Poco::Dynamic::Var());
   return out;
@@ -134,7 +135,7 @@ Object::Ptr ErrorJson(const std::string& file, const Status& status, const Class
   out->set("rules_version", setup.rules->version());
   Object::Ptr error = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   error->set("code", std::string(Status::CodeName(status.code())));
-  error->set("message", status.message());
+  error->set("message", extract::MaskSensitive(status.message()));
   out->set("error", error);
   return out;
 }
@@ -154,7 +155,7 @@ void PrintPlain(const std::string& file, const classify::Classification& c,
   std::cout << "\n";
   if (c.needs_human) {
     std::cout << "  NEEDS HUMAN:";
-    for (const auto& r : c.needs_human_reasons) std::cout << " " << r << ";";
+    for (const auto& r : c.needs_human_reasons) std::cout << " " << extract::MaskSensitive(r) << ";";
     std::cout << "\n";
   }
   if (!entities.empty()) {
@@ -204,7 +205,7 @@ int RunClassifyCommand(const CommandArgs& args) {
     Result<LetterText> letter = reader.Read(file);
     if (!letter.ok()) {
       ++failed;
-      std::cerr << "purr classify: " << letter.status().message() << "\n";
+      std::cerr << "purr classify: " << extract::MaskSensitive(letter.status().message()) << "\n";
       if (json) {
         ErrorJson(file, letter.status(), *setup)->stringify(std::cout);
         std::cout << "\n";
@@ -217,7 +218,9 @@ int RunClassifyCommand(const CommandArgs& args) {
     if (extract_options.language == "unknown") extract_options.language.clear();
     extract_options.default_year = options.received.year;
     std::vector<extract::Entity> entities = extract::ExtractEntities(letter->text, extract_options);
-    for (const auto& w : letter->warnings) std::cerr << "purr classify: " << file << ": " << w << "\n";
+    for (const auto& w : letter->warnings) {
+      std::cerr << "purr classify: " << file << ": " << extract::MaskSensitive(w) << "\n";
+    }
     if (json) {
       ResultJson(file, c, entities, *letter)->stringify(std::cout);
       std::cout << "\n";

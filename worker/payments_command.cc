@@ -2,6 +2,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +15,9 @@
 #include "worker/cli.h"
 #include "worker/file_io.h"
 #include "worker/commands.h"
+#ifdef PURR_HAVE_CLASSIFY
+#include "extract/entities.h"
+#endif
 
 namespace purr {
 namespace {
@@ -79,7 +83,32 @@ std::string OneLine(const std::string& text) {
   return out;
 }
 
-// One readable line; the payer's account is masked because such lines end up in tickets.
+// Remittance text is free text: payers write their own account or identity number into it
+// ("IBAN: DE58 ..."), so the readable line masks it as a log line is masked.
+std::string MaskedText(const std::string& text) {
+#ifdef PURR_HAVE_CLASSIFY
+  return extract::MaskSensitive(text);
+#else
+  // Without extract/ in the build: a word of 9 or more digits keeps only its last 4.
+  std::string out = text;
+  size_t i = 0;
+  while (i < out.size()) {
+    size_t j = i, digits = 0;
+    while (j < out.size() && std::isalnum(static_cast<unsigned char>(out[j]))) {
+      digits += std::isdigit(static_cast<unsigned char>(out[j])) ? 1 : 0;
+      ++j;
+    }
+    if (digits >= 9) {
+      for (size_t k = i; k + 4 < j; ++k) out[k] = '*';
+    }
+    i = j == i ? i + 1 : j;
+  }
+  return out;
+#endif
+}
+
+// One readable line; the payer's account and anything that looks like an account or an
+// identity number in the remittance text are masked because such lines end up in tickets.
 void PrintPlain(const std::string& file, const bank::Transaction& t) {
   std::cout << file << ": " << t.position << ": " << (t.booking_date.empty() ? "-" : t.booking_date)
             << " " << bank::DirectionName(t.direction) << (t.reversal ? " (reversal)" : "") << " "
@@ -92,7 +121,7 @@ void PrintPlain(const std::string& file, const bank::Transaction& t) {
   }
   if (!t.payer_name.empty()) std::cout << " from \"" << OneLine(t.payer_name) << "\"";
   if (!t.payer_account.empty()) std::cout << " " << bank::MaskAccount(t.payer_account);
-  if (!t.text.empty()) std::cout << " \"" << OneLine(t.text) << "\"";
+  if (!t.text.empty()) std::cout << " \"" << OneLine(MaskedText(t.text)) << "\"";
   std::cout << " id " << t.payment_id << "\n";
 }
 

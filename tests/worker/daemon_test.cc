@@ -45,17 +45,6 @@ namespace fs = std::filesystem;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-std::vector<Object::Ptr> JsonLines(const std::string& out) {
-  std::vector<Object::Ptr> objects;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty()) continue;
-    Poco::JSON::Parser parser;
-    objects.push_back(parser.parse(line).extract<Object::Ptr>());
-  }
-  return objects;
-}
-
 size_t CountFiles(const fs::path& dir, const std::string& suffix_to_skip = ".reason") {
   size_t n = 0;
   std::error_code ec;

@@ -1,5 +1,6 @@
 #include "tests/worker/run_purr.h"
 
+#include <Poco/JSON/Parser.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
@@ -9,6 +10,17 @@
 #include <thread>
 
 namespace purr::testing {
+
+std::vector<Poco::JSON::Object::Ptr> JsonLines(const std::string& out) {
+  std::vector<Poco::JSON::Object::Ptr> objects;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    Poco::JSON::Parser parser;
+    objects.push_back(parser.parse(line).extract<Poco::JSON::Object::Ptr>());
+  }
+  return objects;
+}
 
 std::vector<std::string> PurrRun::out_lines() const {
   std::vector<std::string> lines;

@@ -2,6 +2,8 @@
 #ifndef PURR_TESTS_WORKER_RUN_PURR_H_
 #define PURR_TESTS_WORKER_RUN_PURR_H_
 
+#include <Poco/JSON/Object.h>
+
 #include <string>
 #include <vector>
 
@@ -15,6 +17,10 @@ struct PurrRun {
 };
 
 PurrRun RunPurr(const std::vector<std::string>& args);
+
+// Each non-empty line of `out` parsed as a JSON object (--json output). Throws
+// Poco::Exception when a line is not JSON.
+std::vector<Poco::JSON::Object::Ptr> JsonLines(const std::string& out);
 
 // Runs any program (found on PATH when `program` has no slash) the same way. Throws
 // Poco::Exception when it cannot be started.
