@@ -80,6 +80,13 @@ void JpegMessage(j_common_ptr cinfo, int level) {
   if (errors->message[0] == '\0') (*cinfo->err->format_message)(cinfo, errors->message);
 }
 
+// Runs the caller's check outside DecodeJpegC's frame, so that no C++ object (the Status's
+// string) lives in the function that calls setjmp.
+[[gnu::noinline]] bool SizeAllowed(const SizeCheck* check, int64_t w, int64_t h, Status* out) {
+  *out = (*check)(w, h);
+  return out->ok();
+}
+
 // Everything between setjmp and a longjmp is plain C data: no destructor is skipped.
 // Returns nullptr with errors->message set on failure, or with `size_error` set when
 // check_size refused the image.
@@ -104,8 +111,7 @@ Pix* DecodeJpegC(const unsigned char* data, size_t size, JpegErrors* errors,
   jpeg_create_decompress(&cinfo);
   jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(size));
   jpeg_read_header(&cinfo, TRUE);
-  *size_error = (*check_size)(cinfo.image_width, cinfo.image_height);
-  if (!size_error->ok()) {
+  if (!SizeAllowed(check_size, cinfo.image_width, cinfo.image_height, size_error)) {
     jpeg_destroy_decompress(&cinfo);
     return nullptr;
   }

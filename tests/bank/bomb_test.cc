@@ -17,6 +17,20 @@ namespace {
 using testing::Entry;
 using testing::TxDtls;
 
+// AddressSanitizer keeps freed memory in quarantine (256 MB by default), so under it the peak
+// resident set says nothing about what the parser holds: the memory bounds are not checked.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kCheckMemory = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kCheckMemory = false;
+#else
+constexpr bool kCheckMemory = true;
+#endif
+#else
+constexpr bool kCheckMemory = true;
+#endif
+
 int64_t PeakRssMb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -72,7 +86,9 @@ TEST(BankBomb, CamtWithTenLevelsOfNestingRepeatedStreamsInBoundedMemory) {
   ASSERT_TRUE(done.ok()) << done.ToString();
   EXPECT_EQ(sink.transactions, kEntries);
   EXPECT_GT(fed, 64 << 20);
-  EXPECT_LT(PeakRssMb() - before, 64) << "MB added while streaming " << (fed >> 20) << " MB";
+  if (kCheckMemory) {
+    EXPECT_LT(PeakRssMb() - before, 64) << "MB added while streaming " << (fed >> 20) << " MB";
+  }
   EXPECT_LT(SecondsSince(start), 120.0);
 }
 
@@ -89,7 +105,7 @@ void ExpectOneHugeLineRejected(const std::string& start_of_line, const std::stri
   ASSERT_FALSE(r.file_status.ok());
   EXPECT_NE(r.file_status.message().find(reason), std::string::npos) << r.file_status.message();
   EXPECT_TRUE(r.transactions.empty());
-  EXPECT_LT(PeakRssMb() - before, 1024 + 64);
+  if (kCheckMemory) EXPECT_LT(PeakRssMb() - before, 1024 + 64);
 }
 
 TEST(BankBomb, FixedWidthFileOfOneGigabyteLineIsRejectedWithoutACopy) {
