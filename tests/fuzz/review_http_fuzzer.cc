@@ -15,6 +15,7 @@
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -85,14 +86,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (with_csrf) r.headers["x-csrf-token"] = world.admin.csrf;
 
   const Response response = world.server.app().Handle(r);
-  if (response.status < 100 || response.status > 599 || response.status == 500) std::abort();
+  auto fail = [&](const char* why) {
+    // Shown when a finding is run again (the campaign closes stderr).
+    std::fprintf(stderr, "%s: %s %s -> %d %s\n", why, r.method.c_str(), target.c_str(),
+                 response.status, response.body.substr(0, 300).c_str());
+    std::abort();
+  };
+  if (response.status < 100 || response.status > 599 || response.status == 500) fail("status");
   const bool ok = response.status >= 200 && response.status < 300;
   const bool api = r.path.rfind("/api/v1/", 0) == 0;
   const bool signing_in = r.path == "/api/v1/session" && r.method == "POST";
-  if (ok && api && !signing_in && r.headers.count("cookie") == 0) std::abort();
+  if (ok && api && !signing_in && r.headers.count("cookie") == 0) fail("2xx without a session");
   if (ok && !signing_in && r.method != "GET" && r.method != "HEAD" &&
       r.headers.count("x-csrf-token") == 0) {
-    std::abort();
+    fail("2xx write without the CSRF token");
   }
   // Keep the admin signed in: a fuzzed sign-out or password change ends the session.
   if (with_session && response.status == 401) world.admin = world.server.SignIn("admin", "admin-password-1");

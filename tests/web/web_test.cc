@@ -617,5 +617,24 @@ TEST(WebQueue, CursorsPageThroughTheQueueAndBadCursorsAre400) {
   }
 }
 
+// review_http_fuzzer: a path Poco::URI cannot parse (":") made the sign-in redirect of an
+// anonymous GET a 500; the redirect is built by hand now and keeps path and query.
+TEST(WebFuzzFindings, SignInRedirectOfAnUnparseablePathIsNotA500) {
+  ReviewServer s;
+  Request r;
+  r.method = "GET";
+  r.path = ":";
+  r.query["6"] = std::string("\0\0x", 3);
+  Response response = s.app().Handle(r);
+  EXPECT_EQ(response.status, 303) << response.body;
+  std::string location;
+  for (const auto& [name, value] : response.headers) {
+    if (name == "Location") location = value;
+  }
+  std::string next;
+  Poco::URI::decode(location.substr(std::string("/signin?next=").size()), next);
+  EXPECT_EQ(next, std::string(":?6=%00%00x")) << location;
+}
+
 }  // namespace
 }  // namespace purr::web::testing
