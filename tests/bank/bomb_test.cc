@@ -105,7 +105,9 @@ void ExpectOneHugeLineRejected(const std::string& start_of_line, const std::stri
   ASSERT_FALSE(r.file_status.ok());
   EXPECT_NE(r.file_status.message().find(reason), std::string::npos) << r.file_status.message();
   EXPECT_TRUE(r.transactions.empty());
-  if (kCheckMemory) EXPECT_LT(PeakRssMb() - before, 1024 + 64);
+  if (kCheckMemory) {
+    EXPECT_LT(PeakRssMb() - before, 1024 + 64);
+  }
 }
 
 TEST(BankBomb, FixedWidthFileOfOneGigabyteLineIsRejectedWithoutACopy) {
