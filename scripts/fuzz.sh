@@ -13,7 +13,8 @@
 #                        only inputs that add coverage are kept)
 #   PURR_FUZZ_RUNS=N     stop a target after N executions (or after SECONDS, if sooner)
 # Findings (crash-*, leak-*, timeout-*, oom-*) land in $PURR_FUZZ_BUILD_DIR/findings/<target>/
-# (a later run moves them to findings-earlier/); the script exits 1 when there is any. Turn each into a regression test named after what it
+# (a later run moves them to findings-earlier/); the script exits 1 when there is any.
+# slow-unit-* files (an input over 10 s) are kept there too but are not counted as findings. Turn each into a regression test named after what it
 # found (tests/<module>/..._test.cc) before fixing it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -117,7 +118,7 @@ summary_of() {
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}')
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | awk '{print $2}')
   corp=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$log" | tail -1 | awk '{print $2}')
-  found=$(find "$build/findings/$t" -type f | wc -l)
+  found=$(find "$build/findings/$t" -type f ! -name 'slow-unit-*' | wc -l)
   [ -z "$secs" ] && secs=$seconds
   printf '%-16s %10s %7s %8s %8s %6s %-12s %s\n' "$t" "${execs:-?}" "${secs}" \
     "$(( ${execs:-0} / (secs > 0 ? secs : 1) ))" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$found"
@@ -136,7 +137,7 @@ printf '%-16s %10s %7s %8s %8s %6s %-12s %s\n' target executions seconds exec/s 
 total=0
 for t in "${targets[@]}"; do
   summary_of "$t"
-  total=$((total + $(find "$build/findings/$t" -type f | wc -l)))
+  total=$((total + $(find "$build/findings/$t" -type f ! -name 'slow-unit-*' | wc -l)))
 done
 if [ "$total" -gt 0 ]; then
   echo "fuzz.sh: $total finding(s), in $build/findings/" >&2
