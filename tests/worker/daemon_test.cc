@@ -36,6 +36,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/worker/local_http.h"
 #include "tests/worker/run_purr.h"
 
 namespace purr::testing {
@@ -617,22 +618,6 @@ class ReceiverFactory : public Poco::Net::HTTPRequestHandlerFactory {
  private:
   FlakyReceiver::State& state_;
 };
-
-std::string HttpGet(int port, const std::string& path, int* status) {
-  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path);
-  session.sendRequest(request);
-  Poco::Net::HTTPResponse response;
-  std::string body;
-  Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
-  *status = response.getStatus();
-  return body;
-}
-
-int FreePort() {
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-  return socket.address().port();
-}
 
 TEST(DaemonOutbox, AFailingWebhookGetsEveryEventWithTheSameKeyAndMetricsShowIt) {
   FlakyReceiver::State state;

@@ -53,6 +53,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/worker/local_http.h"
 #include "tests/worker/run_purr.h"
 
 namespace purr::testing {
@@ -455,22 +456,6 @@ void FindInLedger(const fs::path& ledger, SecretSet* out) {
 }
 
 // ---- The daemon -----------------------------------------------------------------------------
-
-int FreePort() {
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-  return socket.address().port();
-}
-
-std::string HttpGet(int port, const std::string& path, int* status) {
-  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path);
-  session.sendRequest(request);
-  Poco::Net::HTTPResponse response;
-  std::string body;
-  Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
-  *status = response.getStatus();
-  return body;
-}
 
 void Drop(const fs::path& from, const fs::path& dir) {
   const fs::path to = dir / from.filename();
