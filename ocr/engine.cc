@@ -502,13 +502,15 @@ PageResult Engine::RecognizePage(const Document& doc, int page) {
   const std::string where = doc.path() + " page " + std::to_string(page);
 
   auto lap = Clock::now();
-  Result<LoadedPage> loaded = impl_->loader.Load(doc, page);
+  Result<LoadedPage> loaded =
+      impl_->loader.Load(doc, page, std::chrono::milliseconds(deadline.remaining_ms()));
   result.stages.push_back({"load", MsSince(lap)});
   if (!loaded.ok()) {
     result.status = loaded.status();
     result.ms = MsSince(start);
     return result;
   }
+  for (std::string& warning : loaded->warnings) result.warnings.push_back(std::move(warning));
   if (loaded->pix == nullptr) {
     result.text = std::move(loaded->text_layer);
     result.source = "text_layer";

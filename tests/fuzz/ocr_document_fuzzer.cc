@@ -3,6 +3,7 @@
 // attachment is, then the page preprocessing (grey, scale, orientation and skew, background,
 // binarisation, speckles) on every decoded page. No Tesseract: what it would read is
 // covered by the OCR tests; this is what stands between hostile bytes and it.
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -22,7 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!doc.ok()) return 0;
   purr::ocr::PageLoader loader;
   for (int page = 1; page <= doc->page_count(); ++page) {
-    auto loaded = loader.Load(*doc, page);
+    // A PDF page is read in a child process; 5 s keeps a page poppler cannot finish from
+    // reaching the per-input timeout (and a PDF fuzz input costs a fork).
+    auto loaded = loader.Load(*doc, page, std::chrono::seconds(5));
     if (!loaded.ok() || !loaded->pix) continue;
     auto prepared = purr::ocr::Preprocess(std::move(loaded->pix), loaded->dpi, {});
     if (prepared.ok() && (!prepared->grey || !prepared->binary)) std::abort();

@@ -295,5 +295,77 @@ TEST(SizeBombTest, UpscalingStopsAtFiftyMegapixels) {
   EXPECT_GT(prepared->scale, 1.0f);  // still enlarged, as far as the bound allows
 }
 
+// Found by the ocr_document fuzzer: a PDF whose page content is the bytes of its own JPEG
+// image. poppler meets millions of syntax errors drawing it (4-5 s in a release build, 45 s
+// under ASan) and cannot be interrupted, and libjpeg printed "Corrupt JPEG data" on stderr.
+// The page is read in a child process: within its budget it is read, the decoder's words in
+// the page's warnings, never on stderr; past its budget the child is stopped and the page
+// fails as timed out, on time.
+TEST(OcrDocumentFuzzFindings, PdfWhoseContentIsItsOwnJpegIsBoundedAndQuiet) {
+  const std::string bytes = ReadFile(Repo("tests/ocr/data/pdf-content-is-its-jpeg.pdf"));
+  Result<Document> doc = Document::OpenBytes(bytes, "jpeg-content.pdf", Limits());
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  PageLoader loader;
+
+  ::testing::internal::CaptureStderr();
+  auto start = std::chrono::steady_clock::now();
+  Result<LoadedPage> stopped = loader.Load(*doc, 1, std::chrono::milliseconds(500));
+  const double stopped_after = SecondsSince(start);
+  start = std::chrono::steady_clock::now();
+  Result<LoadedPage> read = loader.Load(*doc, 1, std::chrono::seconds(120));
+  const double read_after = SecondsSince(start);
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+
+  ASSERT_FALSE(stopped.ok());
+  EXPECT_EQ(stopped.status().code(), Status::Code::kTimedOut);
+  EXPECT_EQ(stopped.status().message(),
+            "jpeg-content.pdf page 1: PDF page not rendered within 500 ms (its renderer was "
+            "stopped)");
+  EXPECT_LT(stopped_after, 2.0);
+
+  ASSERT_TRUE(read.ok()) << read.status().ToString() << " after " << read_after << " s";
+  ASSERT_TRUE(read->pix);
+  EXPECT_EQ(read->dpi, 300);
+  std::string warnings;
+  for (const std::string& w : read->warnings) warnings += w + "\n";
+  EXPECT_NE(warnings.find("Corrupt JPEG data"), std::string::npos) << warnings;
+  EXPECT_NE(warnings.find("errors in its content"), std::string::npos) << warnings;
+}
+
+// A page whose content is 8 MB of numbers and no operator: poppler spends its time on "too
+// many args" without ever checking for an abort. The budget still holds, and the next page
+// of the same loader is read as usual.
+TEST(SizeBombTest, PdfPageThatNeverEndsIsStoppedAtItsBudget) {
+  std::string content;
+  content.reserve(8 << 20);
+  while (content.size() < (8u << 20)) content += "1 2 3 4 5 6 7 8 9 ";
+  const std::string slow = AssemblePdf({
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
+          "\nendstream",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+  });
+  Result<Document> doc = Document::OpenBytes(slow, "slow.pdf", Limits());
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  ASSERT_EQ(doc->page_count(), 2);
+  PageLoader loader;
+  ::testing::internal::CaptureStderr();
+  const auto start = std::chrono::steady_clock::now();
+  Result<LoadedPage> first = loader.Load(*doc, 1, std::chrono::milliseconds(300));
+  const double first_after = SecondsSince(start);
+  Result<LoadedPage> second = loader.Load(*doc, 2, std::chrono::seconds(60));
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  if (first.ok()) {
+    GTEST_SKIP() << "this poppler read 8 MB of numbers in under 300 ms (" << first_after
+                 << " s); nothing to stop";
+  }
+  EXPECT_EQ(first.status().code(), Status::Code::kTimedOut) << first.status().ToString();
+  EXPECT_LT(first_after, 2.0);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  ASSERT_TRUE(second->pix);  // an empty page: white pixels
+}
+
 }  // namespace
 }  // namespace purr::ocr
