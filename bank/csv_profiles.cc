@@ -28,7 +28,12 @@ Result<char> ReadChar(const YAML::Node& node, const std::string& profile, const 
 
 Result<CsvProfile> ReadProfile(const YAML::Node& node) {
   CsvProfile p;
-  if (!node.IsMap() || !node["name"]) return Status::InvalidInput("CSV profile without a name");
+  // A name that is empty, null (`name:`, or a lone tag such as `name: !x`) or not a scalar is
+  // no name: `--profile NAME` could never pick the profile.
+  if (!node.IsMap() || !node["name"] || !node["name"].IsScalar() ||
+      node["name"].Scalar().empty()) {
+    return Status::InvalidInput("CSV profile without a name");
+  }
   p.name = node["name"].as<std::string>();
   if (node["description"]) p.description = node["description"].as<std::string>();
   Result<char> sep = ReadChar(node["separator"], p.name, "separator",

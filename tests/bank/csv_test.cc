@@ -40,6 +40,25 @@ TEST(CsvProfiles, YamlErrorsNameTheProblem) {
   EXPECT_FALSE(CsvProfiles::FromYaml("nothing: here").ok());
 }
 
+// Found by the csv_profiles fuzzer: `name: !eneric` (a tag and no value) loaded as a profile
+// with an empty name, which no `--profile` could choose. Empty, null and non-scalar names are
+// refused as no name at all.
+TEST(CsvProfilesFuzzFindings, ProfileWhoseNameIsALoneTagIsRefused) {
+  for (const char* name : {"!eneric", "", "''", "~", "[a, b]", "{a: b}"}) {
+    SCOPED_TRACE(name);
+    auto bad = CsvProfiles::FromYaml(std::string("profiles:\n  - name: ") + name +
+                                     "\n    date_formats: [YYYY-MM-DD]\n"
+                                     "    columns: {booking_date: d, amount: a}\n");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.status().message(), "CSV profile without a name");
+  }
+  auto good = CsvProfiles::FromYaml(
+      "profiles:\n  - name: !!str 0\n    date_formats: [YYYY-MM-DD]\n"
+      "    columns: {booking_date: d, amount: a}\n");
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  EXPECT_NE((*good)->Find("0"), nullptr);
+}
+
 TEST(Csv, UnknownProfile) {
   ParseResult r = ParseWith("no-such-bank", "Date;Amount\n2024-01-01;1\n");
   EXPECT_EQ(r.file_status.code(), Status::Code::kNotFound);
