@@ -7,7 +7,7 @@ if(TARGET purr_common AND LibArchive_FOUND)
   target_include_directories(batch_sources_fuzzer PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(batch_sources_fuzzer PRIVATE purr::common LibArchive::LibArchive
                         purr_warnings)
-  target_link_options(batch_sources_fuzzer PRIVATE -fsanitize=fuzzer)
+  purr_fuzz_finish(batch_sources)
 endif()
 
 if(TARGET purr_worker)
@@ -23,5 +23,5 @@ if(TARGET purr_web AND TARGET purr_worker)
   target_link_libraries(review_http_fuzzer PRIVATE purr::worker purr::web purr::store purr::cases
                         purr::casework Poco::Foundation Poco::JSON Poco::Net GTest::gtest
                         Threads::Threads purr_warnings)
-  target_link_options(review_http_fuzzer PRIVATE -fsanitize=fuzzer)
+  purr_fuzz_finish(review_http)
 endif()
