@@ -10,6 +10,11 @@ bool Contains(const std::vector<Class>& v, Class c) {
   return std::find(v.begin(), v.end(), c) != v.end();
 }
 
+bool SameSet(const std::vector<Class>& a, const std::vector<Class>& b) {
+  return std::all_of(a.begin(), a.end(), [&](Class c) { return Contains(b, c); }) &&
+         std::all_of(b.begin(), b.end(), [&](Class c) { return Contains(a, c); });
+}
+
 void AddConfusion(const EvalItem& item, Metrics* m) {
   constexpr size_t kNothing = kClassCount;
   std::vector<Class> wrong;
@@ -37,6 +42,10 @@ std::string Fixed(double v, int digits = 3) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
   return buf;
+}
+
+std::string Share(int part, int whole) {
+  return whole > 0 ? Fixed(100.0 * part / whole, 1) + "%" : "-";
 }
 
 std::string Pad(std::string s, size_t width) {
@@ -93,6 +102,10 @@ Metrics Evaluate(const std::vector<EvalItem>& items) {
                                  LanguageCode(item.predicted_language));
     }
     m.needs_human += item.needs_human;
+    if (!item.needs_human) {
+      ++m.straight_through;
+      m.straight_through_wrong += !SameSet(item.expected, item.predicted);
+    }
     for (size_t i = 0; i < item.confidences.size() && i < item.predicted.size(); ++i) {
       size_t bin = std::min<size_t>(9, static_cast<size_t>(std::max(0.0, item.confidences[i]) * 10));
       ++m.calibration[bin].reported;
@@ -137,6 +150,10 @@ std::string FormatMetrics(const Metrics& m) {
          std::to_string(m.language_correct) + "/" + std::to_string(m.letters) + ")\n";
   for (const auto& wrong : m.language_wrong) out += "  language: " + wrong + "\n";
   out += "needs_human: " + std::to_string(m.needs_human) + "\n";
+  out += "decided without a human: " + std::to_string(m.straight_through) + " of " +
+         std::to_string(m.letters) + " (" + Share(m.straight_through, m.letters) +
+         "), wrong class set among them: " + std::to_string(m.straight_through_wrong) + " (" +
+         Share(m.straight_through_wrong, m.straight_through) + ")\n";
   out += "\ncalibration (reported classes by confidence: share that were right)\n";
   for (const CalibrationBin& bin : m.calibration) {
     if (bin.reported == 0) continue;

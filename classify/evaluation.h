@@ -49,6 +49,10 @@ struct Metrics {
   int language_correct = 0;
   double language_accuracy = 0;
   int needs_human = 0;
+  // Letters decided without a human (no needs_human): the clerk's work saved. Among them,
+  // those whose class set differs from the labels in any way (a class missing or extra):
+  // what the case engine would act on wrongly.
+  int straight_through = 0, straight_through_wrong = 0;
   std::vector<CalibrationBin> calibration;  // 0.0, 0.1, ... 0.9
   std::vector<std::string> halt_missed;      // "name (to a human)" or "name (UNGUARDED)"
   std::vector<std::string> language_wrong;   // "name: expected -> predicted"

@@ -26,6 +26,30 @@ Metrics MeasureTestSplit(std::shared_ptr<const Model> model) {
   return Measure(testing::Corpus(), std::move(model));
 }
 
+EvalItem Item(std::vector<Class> expected, std::vector<Class> predicted, bool needs_human) {
+  EvalItem item;
+  item.name = "letter";
+  item.expected = std::move(expected);
+  item.predicted = std::move(predicted);
+  item.needs_human = needs_human;
+  return item;
+}
+
+TEST(Evaluation, StraightThroughCountsLettersDecidedWithoutAHumanAndTheirWrongClassSets) {
+  Metrics m = Evaluate({
+      Item({Class::kComplaint}, {Class::kComplaint}, false),                        // right
+      Item({Class::kComplaint}, {Class::kComplaint, Class::kAddressChange}, false),  // extra
+      Item({Class::kComplaint, Class::kDeferralRequest}, {Class::kComplaint}, false),  // missing
+      Item({Class::kDispute}, {Class::kComplaint}, true),  // to a human: not counted
+  });
+  EXPECT_EQ(m.straight_through, 3);
+  EXPECT_EQ(m.straight_through_wrong, 2);
+  EXPECT_NE(FormatMetrics(m).find("decided without a human: 3 of 4 (75.0%), wrong class set "
+                                  "among them: 2 (66.7%)"),
+            std::string::npos)
+      << FormatMetrics(m);
+}
+
 TEST(Accuracy, TestSplitMeetsTheTargets) {
   Metrics m = MeasureTestSplit(testing::ShippedModel());
   std::cout << FormatMetrics(m);
