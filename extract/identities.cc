@@ -56,10 +56,11 @@ const RE2& SeClearingRe() {
   return re;
 }
 
-// Danish reg.nr + kontonummer.
+// Danish reg.nr + kontonummer; the account digits as written, in groups ("0012 44 8860")
+// or not: ExtractDanishAccounts keeps the groups that make 6 to 10 digits.
 const RE2& DkRegRe() {
   static const RE2 re(
-      R"(\b(?i:reg(?:istrerings)?\.?[ \t]*(?:nr|nummer))\.?[ \t]*:?[ \t]*([0-9]{4})[ \t]*[,/-]?\s*(?:(?i:konto(?:nummer|nr)?)\.?[ \t]*:?\s*)?([0-9]{6,10})\b)",
+      R"(\b(?i:reg(?:istrerings)?\.?[ \t]*(?:nr|nummer))\.?[ \t]*:?[ \t]*([0-9]{4})[ \t]*[,/-]?\s*(?:(?i:konto(?:nummer|nr)?)\.?[ \t]*:?\s*)?([0-9]{1,10}(?:[ .][0-9]{1,10}){0,4})\b)",
       PatternOptions());
   return re;
 }
@@ -334,11 +335,24 @@ void ExtractDanishAccounts(const Context& ctx) {
   ForEachMatch(DkRegRe(), ctx.text,
                [&](const std::vector<re2::StringPiece>& g) {
                  const std::string reg(View(g[1]));
+                 // The account: its digit groups while they make at most 10 digits (a
+                 // year or an amount written after it is not part of it).
+                 const std::string_view written = View(g[2]);
+                 std::string digits;
+                 size_t used = 0;
+                 for (size_t i = 0; i <= written.size(); ++i) {
+                   if (i < written.size() && written[i] >= '0' && written[i] <= '9') continue;
+                   const size_t group_start = used == 0 ? 0 : used + 1;
+                   const size_t group = i - group_start;
+                   if (digits.size() + group > 10) break;
+                   digits.append(written.substr(group_start, group));
+                   used = i;
+                 }
+                 if (digits.size() < 6) return;
                  const size_t start = Offset(ctx.text, g[1]);
-                 const size_t end = Offset(ctx.text, g[2]) + g[2].size();
-                 ctx.Add(kBankAccount, reg + "-" + std::string(View(g[2])),
-                         reg[0] != '0', start, end, "DK:reg+konto:shape",
-                         kPrioLabelledAccount);
+                 const size_t end = Offset(ctx.text, g[2]) + used;
+                 ctx.Add(kBankAccount, reg + "-" + digits, reg[0] != '0', start, end,
+                         "DK:reg+konto:shape", kPrioLabelledAccount);
                });
 }
 

@@ -297,6 +297,14 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"reg.nr. 5301 kontonr. 0241118763.", "da", "bank_account",
              "5301-0241118763", true, "5301 kontonr. 0241118763",
              "DK:reg+konto:shape"},
+        // The account in groups, as a Danish lawyer wrote it (found by the privacy test on
+        // fixtures/letters-dev: read as a phone number, and shown unmasked).
+        Case{"til jeres konto reg.nr. 3100, kontonr. 0012 44 8860 med reference 2025-33071.",
+             "da", "bank_account", "3100-0012448860", true, "3100, kontonr. 0012 44 8860",
+             "DK:reg+konto:shape"},
+        // A year after the account is not part of it.
+        Case{"reg.nr 3100 konto 0012448860 2025", "da", "bank_account", "3100-0012448860",
+             true, "3100 konto 0012448860", "DK:reg+konto:shape"},
         Case{"bankgiro 555-5552 med", "sv", "bank_account", "555-5552", true,
              "555-5552", "SE:bankgiro:luhn"}));
 

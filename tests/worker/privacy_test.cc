@@ -409,7 +409,7 @@ std::string WithoutFields(const Object::Ptr& json, std::initializer_list<const c
 
 std::vector<fs::path> LetterFixtures() {
   std::vector<fs::path> all;
-  for (const char* dir : {"fixtures/letters", "fixtures/letters-blind", "fixtures/mail",
+  for (const char* dir : {"fixtures/letters", "fixtures/letters-blind", "fixtures/letters-dev", "fixtures/mail",
                           "fixtures/demo/inbox/letters", "fixtures/demo/inbox2/letters",
                           "fixtures/demo/src"}) {
     for (fs::path& p : FilesUnder(kSource + "/" + dir, {".txt", ".eml"})) all.push_back(std::move(p));
