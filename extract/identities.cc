@@ -65,6 +65,14 @@ const RE2& DkRegRe() {
   return re;
 }
 
+// "reg. 9570 konto 0012345678": a bare "reg." takes the konto label after it.
+const RE2& DkRegShortRe() {
+  static const RE2 re(
+      R"(\b(?i:reg)\.?[ \t]+([0-9]{4})[ \t]*[,/-]?\s*(?i:konto(?:nummer|nr)?)\.?[ \t]*:?\s*([0-9]{1,10}(?:[ .][0-9]{1,10}){0,4})\b)",
+      PatternOptions());
+  return re;
+}
+
 const RE2& GiroRe() {
   static const RE2 re(
       R"(\b(?i:(bankgiro|plusgiro|bg|pg))(?:[ -]?(?i:nummer|nr|konto))?\.?[ \t]*:?[ \t]*([0-9]{2,8}-[0-9]{1,4})\b)",
@@ -332,28 +340,29 @@ void ExtractSwedishAccounts(const Context& ctx) {
 // modulus-11 account checks were given up, so valid = plausible shape (reg.nr
 // does not start with 0).
 void ExtractDanishAccounts(const Context& ctx) {
-  ForEachMatch(DkRegRe(), ctx.text,
-               [&](const std::vector<re2::StringPiece>& g) {
-                 const std::string reg(View(g[1]));
-                 // The account: its digit groups while they make at most 10 digits (a
-                 // year or an amount written after it is not part of it).
-                 const std::string_view written = View(g[2]);
-                 std::string digits;
-                 size_t used = 0;
-                 for (size_t i = 0; i <= written.size(); ++i) {
-                   if (i < written.size() && written[i] >= '0' && written[i] <= '9') continue;
-                   const size_t group_start = used == 0 ? 0 : used + 1;
-                   const size_t group = i - group_start;
-                   if (digits.size() + group > 10) break;
-                   digits.append(written.substr(group_start, group));
-                   used = i;
-                 }
-                 if (digits.size() < 6) return;
-                 const size_t start = Offset(ctx.text, g[1]);
-                 const size_t end = Offset(ctx.text, g[2]) + used;
-                 ctx.Add(kBankAccount, reg + "-" + digits, reg[0] != '0', start, end,
-                         "DK:reg+konto:shape", kPrioLabelledAccount);
-               });
+  auto add = [&](const std::vector<re2::StringPiece>& g) {
+    const std::string reg(View(g[1]));
+    // The account: its digit groups while they make at most 10 digits (a
+    // year or an amount written after it is not part of it).
+    const std::string_view written = View(g[2]);
+    std::string digits;
+    size_t used = 0;
+    for (size_t i = 0; i <= written.size(); ++i) {
+      if (i < written.size() && written[i] >= '0' && written[i] <= '9') continue;
+      const size_t group_start = used == 0 ? 0 : used + 1;
+      const size_t group = i - group_start;
+      if (digits.size() + group > 10) break;
+      digits.append(written.substr(group_start, group));
+      used = i;
+    }
+    if (digits.size() < 6) return;
+    const size_t start = Offset(ctx.text, g[1]);
+    const size_t end = Offset(ctx.text, g[2]) + used;
+    ctx.Add(kBankAccount, reg + "-" + digits, reg[0] != '0', start, end,
+            "DK:reg+konto:shape", kPrioLabelledAccount);
+  };
+  ForEachMatch(DkRegRe(), ctx.text, add);
+  ForEachMatch(DkRegShortRe(), ctx.text, add);
 }
 
 }  // namespace

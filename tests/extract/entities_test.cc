@@ -305,6 +305,9 @@ INSTANTIATE_TEST_SUITE_P(
         // A year after the account is not part of it.
         Case{"reg.nr 3100 konto 0012448860 2025", "da", "bank_account", "3100-0012448860",
              true, "3100 konto 0012448860", "DK:reg+konto:shape"},
+        // "reg." without "nr", then the konto label (fixtures/letters-dev, w7/da/003).
+        Case{"til reg. 9570 konto 0012345678 (Mobil)", "da", "bank_account",
+             "9570-0012345678", true, "9570 konto 0012345678", "DK:reg+konto:shape"},
         Case{"bankgiro 555-5552 med", "sv", "bank_account", "555-5552", true,
              "555-5552", "SE:bankgiro:luhn"}));
 
