@@ -1,26 +1,29 @@
 // Classifier::Classify: rules and model evidence combined into classes, a legal category
 // with its deadline, and the reasons a clerk needs to check the result.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
 #include <tuple>
 
 #include "classify/classify.h"
+#include "classify/features.h"
 #include "classify/language.h"
 #include "classify/model.h"
 #include "classify/normalize.h"
 #include "classify/quotes.h"
 #include "classify/rules.h"
+#include "classify/training.h"
 
 namespace purr::classify {
 namespace {
 
 constexpr double kForeignLanguageFactor = 0.8;
 constexpr double kLanguageClear = 0.45;
-constexpr double kModelDisagrees = 0.2;  // a model probability below this contradicts a rule
-constexpr double kModelOnlyFactor = 0.49;  // below min_confidence: the model alone adds no class
-constexpr double kVetoFloor = 0.85;  // a rule hit the model contradicts keeps this share
+constexpr double kExplicitRule = 0.85;
+constexpr double kWeakRule = 0.6;
+constexpr double kModelBacks = 0.8;  // the text model's own probability that keeps a yielding class
 
 std::string Fixed2(double p) {
   char buf[16];
@@ -31,7 +34,8 @@ std::string Fixed2(double p) {
 // Evidence gathered for one class.
 struct Evidence {
   double rule_score = 0;  // noisy-or of the rules that fired
-  double model = -1;      // model probability, -1 without a model
+  double model = -1;      // the text model's own probability, -1 without a model
+  double q = -1;          // calibrated probability from rules and text model, -1 without a model
   std::vector<Reason> reasons;
   // Rules that matched only inside quoted text (quotes.h): not the writer's own words.
   std::vector<Reason> quoted;
@@ -113,41 +117,39 @@ std::vector<Span> FeatureSpans(const std::string& word, const FoldedText& folded
   return spans;
 }
 
-void AddModelEvidence(const ModelPrediction& prediction, const std::string& version,
+double Sigmoid(double v) { return 1.0 / (1.0 + std::exp(-v)); }
+
+void AddModelEvidence(const Model& model, const std::array<double, kOutputCount>& scores,
                       std::array<Evidence, kClassCount>* evidence) {
   for (size_t c = 0; c < kClassCount; ++c) {
     Evidence& e = (*evidence)[c];
-    e.model = prediction.class_probability[c];
-    if (e.model >= 0.3) e.reasons.push_back({"model", version, "p=" + Fixed2(e.model), {}});
+    e.model = Sigmoid(scores[c]);
+    e.q = model.Calibrate(static_cast<int>(c), scores[c], e.rule_score, e.any_rule);
+    if (e.q >= 0.3 || e.q >= model.calibration(static_cast<int>(c)).doubt) {
+      e.reasons.push_back({"model", model.version(),
+                           "p=" + Fixed2(e.q) + " (rules and text model; text alone " + Fixed2(e.model) + ")", {}});
+    }
   }
 }
 
 // The model's reasons name the words that pushed it towards the class, with their spans;
 // computed for the reported classes only.
-void AddModelFeatures(const Model& model, const FoldedText& folded, std::vector<ClassResult>* classes) {
+void AddModelFeatures(const Model& model, const FoldedText& folded, Language language,
+                      std::vector<ClassResult>* classes) {
+  std::vector<WordFeature> words;
   for (ClassResult& c : *classes) {
     for (Reason& reason : c.reasons) {
       if (reason.source != "model") continue;
-      std::string words;
-      for (const ModelFeature& f : model.Features(folded.text, c.cls)) {
-        words += (words.empty() ? "" : ", ") + f.word;
-        for (const Span& s : FeatureSpans(f.word, folded)) reason.spans.push_back(s);
+      if (words.empty()) words = WordFeatures(folded.text, language);
+      std::string names;
+      for (const ModelFeature& f : model.Features(words, c.cls)) {
+        names += (names.empty() ? "" : ", ") + f.word;
+        const std::string& word = f.word.starts_with("not ") ? f.word.substr(4) : f.word;
+        for (const Span& s : FeatureSpans(word, folded)) reason.spans.push_back(s);
       }
-      if (!words.empty()) reason.detail += "; features: " + words;
+      if (!names.empty()) reason.detail += "; features: " + names;
     }
   }
-}
-
-// Combined confidence of one class from its rule and model evidence. Rules are precise and
-// carry the decision; the model, trained on a few hundred letters, supports them (noisy-or
-// when it agrees at all), discounts a rule hit towards half its weight as its probability
-// goes to zero, and on its own counts at kModelOnlyFactor of its probability, so it adds a
-// class alone only when very sure. Measured on the corpus: docs/classifier.md.
-double Combine(const Evidence& e) {
-  if (e.model < 0) return e.rule_score;
-  if (e.rule_score == 0) return e.model * kModelOnlyFactor;
-  if (e.model >= kModelDisagrees) return 1 - (1 - e.rule_score) * (1 - e.model);
-  return e.rule_score * (kVetoFloor + (1 - kVetoFloor) * e.model / kModelDisagrees);
 }
 
 }  // namespace
@@ -173,54 +175,115 @@ void DropYieldingClasses(const std::array<Evidence, kClassCount>& evidence,
   };
   std::erase_if(*classes, [&](const ClassResult& r) {
     const Evidence& e = evidence[static_cast<size_t>(r.cls)];
-    if (e.model >= 0.5) return false;
+    if (e.model >= kModelBacks) return false;
     return std::any_of(e.yields_to.begin(), e.yields_to.end(), [&](Class other) {
       return other != r.cls && reported(other) && (!IsHaltClass(r.cls) || IsHaltClass(other));
     });
   });
 }
 
-Decision Decide(std::array<Evidence, kClassCount>& evidence, const ClassifyOptions& options) {
+void SortAndFallBack(std::array<Evidence, kClassCount>& evidence, double other_confidence, bool other_sure,
+                     Decision* d) {
+  std::sort(d->classes.begin(), d->classes.end(),
+            [](const ClassResult& a, const ClassResult& b) { return a.confidence > b.confidence; });
+  if (!d->classes.empty()) return;
+  Evidence& other = evidence[static_cast<size_t>(Class::kOther)];
+  if (other.reasons.empty()) other.reasons.push_back({"rule", "none", "no rule or model class applies", {}});
+  d->classes.push_back({Class::kOther, other_confidence, std::move(other.reasons)});
+  if (!other_sure) {
+    d->needs_human.push_back("no class reached its threshold (other p=" + Fixed2(other_confidence) + ")");
+  }
+}
+
+// Rules alone: a class is its rules' noisy-or, reported from options.min_confidence.
+Decision DecideByRules(std::array<Evidence, kClassCount>& evidence, const ClassifyOptions& options) {
   Decision d;
   for (Class cls : kAllClasses) {
     if (cls == Class::kOther) continue;
     Evidence& e = evidence[static_cast<size_t>(cls)];
-    double c = Combine(e);
+    const double c = e.rule_score;
     const bool halt = IsHaltClass(cls);
-    const bool by_rule = e.rule_score > 0;
-    if (halt && by_rule && c < options.min_confidence) {
-      // Weak halt evidence (a rule of low weight the model does not back): not a finding,
-      // but never dropped in silence either.
+    if (c >= options.min_confidence) {
+      d.classes.push_back({cls, c, std::move(e.reasons)});
+    } else if (halt && c > 0) {
+      // Weak halt evidence (a rule of low weight): not a finding, never dropped in silence.
       d.needs_human.push_back("possible " + std::string(ClassName(cls)) + " (" + Fixed2(c) + "): " +
                               e.reasons.front().id + " " + e.reasons.front().detail);
-    } else if (halt && by_rule) {
-      // A halt class found by a strong rule is kept whatever the model says.
-      d.classes.push_back({cls, c, std::move(e.reasons)});
-      if (e.model >= 0 && e.model < kModelDisagrees) {
-        d.needs_human.push_back(std::string("rules found ") + ClassName(cls) + " but the model gives p=" + Fixed2(e.model));
-      }
-    } else if (c >= options.min_confidence) {
-      if (halt) d.needs_human.push_back(std::string("only the model found ") + ClassName(cls) + " (p=" + Fixed2(c) + ")");
-      d.classes.push_back({cls, c, std::move(e.reasons)});
-    } else if (halt && c >= options.suspect_confidence) {
-      d.needs_human.push_back(std::string("possible ") + ClassName(cls) + " (p=" + Fixed2(c) + ")");
     } else if (halt && !e.quoted.empty()) {
       d.needs_human.push_back(std::string("possible ") + ClassName(cls) + ": only in quoted text, " +
                               e.quoted.front().id + " " + e.quoted.front().detail);
     }
   }
   DropYieldingClasses(evidence, &d.classes);
-  std::sort(d.classes.begin(), d.classes.end(),
-            [](const ClassResult& a, const ClassResult& b) { return a.confidence > b.confidence; });
-  if (d.classes.empty()) {
-    Evidence& other = evidence[static_cast<size_t>(Class::kOther)];
-    double c = other.model >= 0 ? std::max(other.model, Combine(other)) : 0.5;
-    if (other.reasons.empty()) other.reasons.push_back({"rule", "none", "no rule or model class applies", {}});
-    d.classes.push_back({Class::kOther, c, std::move(other.reasons)});
-    if (c < options.min_confidence) {
-      d.needs_human.push_back("no class reached the confidence threshold (other p=" + Fixed2(c) + ")");
+  SortAndFallBack(evidence, 0.5, true, &d);
+  return d;
+}
+
+// With a model: each class's calibrated probability q against the thresholds the model was
+// trained with. q >= report: reported. doubt <= q < report: not reported, and a human looks.
+// A halt class is reported only when a rule found it; the model alone, however sure, only
+// proposes it (reported, with needs_human). A halt rule hit below `report` is never dropped
+// in silence: the letter goes to a human with the rule. And when no halt class is reported,
+// the "some halt class" output may still send the letter to a human.
+Decision DecideCalibrated(std::array<Evidence, kClassCount>& evidence, const Model& model,
+                          const std::array<double, kOutputCount>& scores) {
+  Decision d;
+  bool halt_seen = false;  // a halt class reported or sent to a human
+  double halt_rule = 0;
+  bool any_halt_rule = false;
+  for (Class cls : kAllClasses) {
+    if (cls == Class::kOther) continue;
+    Evidence& e = evidence[static_cast<size_t>(cls)];
+    const Calibration& cal = model.calibration(static_cast<int>(cls));
+    const bool halt = IsHaltClass(cls);
+    const bool by_rule = e.any_rule;
+    if (halt) {
+      halt_rule = std::max(halt_rule, e.rule_score);
+      any_halt_rule = any_halt_rule || by_rule;
+    }
+    // An explicit statement (rules of weight 0.85 and more: "I dispute the claim") is
+    // reported; below the class's doubt threshold a human looks too.
+    // A halt class needs the calibration's assent too (near-miss letters use the same
+    // words: someone else's bankruptcy); below doubt it goes to a human as "possible".
+    const bool explicit_rule = e.rule_score >= kExplicitRule && (!halt || e.q >= cal.doubt);
+    if (explicit_rule && e.q < cal.doubt && e.q < cal.report) {
+      // Kept as the rules' author meant, but a person checks it.
+      d.needs_human.push_back(std::string("the rules found ") + ClassName(cls) + " but the model gives p=" +
+                              Fixed2(e.q) + ": " + e.reasons.front().id + " " + e.reasons.front().detail);
+    }
+    // Weak halt evidence alone (rules below 0.6: the bare word "konkurs", a funeral) is a
+    // question for a human, however the calibration reads a short letter.
+    const bool weak_halt = halt && by_rule && e.rule_score < kWeakRule;
+    if ((e.q >= cal.report || explicit_rule) && !weak_halt) {
+      if (halt && !by_rule) {
+        d.needs_human.push_back(std::string("only the model found ") + ClassName(cls) + " (p=" + Fixed2(e.q) + ")");
+      }
+      halt_seen = halt_seen || halt;
+      d.classes.push_back({cls, e.q, std::move(e.reasons)});
+    } else if (halt && by_rule) {
+      halt_seen = true;
+      d.needs_human.push_back("possible " + std::string(ClassName(cls)) + " (p=" + Fixed2(e.q) + ", reported from " +
+                              Fixed2(cal.report) + (weak_halt ? ", weak rule" : "") +
+                              "): found by rule " + e.reasons.front().id + " " + e.reasons.front().detail);
+    } else if (e.q >= cal.doubt) {
+      halt_seen = halt_seen || halt;
+      d.needs_human.push_back(std::string(halt ? "possible " : "unsure of ") + ClassName(cls) + " (p=" + Fixed2(e.q) +
+                              ", reported from " + Fixed2(cal.report) + ")");
+    } else if (halt && !e.quoted.empty()) {
+      halt_seen = true;
+      d.needs_human.push_back(std::string("possible ") + ClassName(cls) + ": only in quoted text, " +
+                              e.quoted.front().id + " " + e.quoted.front().detail);
     }
   }
+  if (!halt_seen) {
+    const double q = model.Calibrate(kHaltOutput, scores[kHaltOutput], halt_rule, any_halt_rule);
+    if (q >= model.calibration(kHaltOutput).doubt) {
+      d.needs_human.push_back("possible objection: p=" + Fixed2(q) + " that some halt class applies");
+    }
+  }
+  DropYieldingClasses(evidence, &d.classes);
+  const Evidence& other = evidence[static_cast<size_t>(Class::kOther)];
+  SortAndFallBack(evidence, other.q, other.q >= model.calibration(static_cast<int>(Class::kOther)).report, &d);
   return d;
 }
 
@@ -319,9 +382,9 @@ Classification Classifier::Classify(std::string_view text, const ClassifyOptions
   const FoldedText folded = Fold(text);
   const std::string lowered = Lower(text.substr(0, 64 * 1024));
   std::array<Evidence, kClassCount> evidence;
-  std::optional<ModelPrediction> prediction;
-  if (model_ && !folded.text.empty()) prediction = model_->Predict(folded.text, lowered);
-  out.language = DetectLanguage(lowered, prediction ? &prediction->language_probability : nullptr);
+  std::optional<std::array<double, 6>> language_model;
+  if (model_ && !folded.text.empty()) language_model = model_->PredictLanguage(lowered);
+  out.language = DetectLanguage(lowered, language_model ? &*language_model : nullptr);
   if (folded.text.find_first_not_of(" \n") == std::string::npos) {
     out.classes.push_back({Class::kOther, 0, {{"rule", "empty", "the letter has no text", {}}}});
     out.needs_human = true;
@@ -329,10 +392,16 @@ Classification Classifier::Classify(std::string_view text, const ClassifyOptions
     return out;
   }
   AddRuleEvidence(rules_->Match(folded.text), folded, QuotedRegions(text), out.language, &evidence);
-  if (prediction) AddModelEvidence(*prediction, model_->version(), &evidence);
-  Decision decision = Decide(evidence, options);
+  Decision decision;
+  if (model_) {
+    const std::array<double, kOutputCount> scores = model_->Scores(LetterFeatures(folded.text, out.language.language));
+    AddModelEvidence(*model_, scores, &evidence);
+    decision = DecideCalibrated(evidence, *model_, scores);
+  } else {
+    decision = DecideByRules(evidence, options);
+  }
   out.classes = std::move(decision.classes);
-  if (prediction) AddModelFeatures(*model_, folded, &out.classes);
+  if (model_) AddModelFeatures(*model_, folded, out.language.language, &out.classes);
   out.needs_human_reasons = std::move(decision.needs_human);
   if (out.language.language == Language::kUnknown) {
     out.needs_human_reasons.push_back("language not recognised");
@@ -344,6 +413,18 @@ Classification Classifier::Classify(std::string_view text, const ClassifyOptions
     out.needs_human_reasons.push_back("jurisdiction unknown: the legal deadline assumes the general term");
   }
   out.needs_human = !out.needs_human_reasons.empty();
+  return out;
+}
+
+RuleEvidence RuleEvidenceOf(const RuleSet& rules, std::string_view text, const FoldedText& folded,
+                            const LanguageResult& language) {
+  std::array<Evidence, kClassCount> evidence;
+  AddRuleEvidence(rules.Match(folded.text), folded, QuotedRegions(text), language, &evidence);
+  RuleEvidence out;
+  for (size_t c = 0; c < kClassCount; ++c) {
+    out.score[c] = evidence[c].rule_score;
+    out.any[c] = evidence[c].any_rule;
+  }
   return out;
 }
 

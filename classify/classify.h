@@ -132,10 +132,10 @@ struct Classification {
 
 struct ClassifyOptions {
   Date received;  // receipt date; deadlines count from it. Invalid: no deadline, needs_human.
-  // A class below this confidence is dropped; a halt class kept below it, or one the model
-  // alone suggests above `suspect_confidence`, sends the letter to a human.
+  // Rules alone (no model): a class below this confidence is not reported, and a halt
+  // class found below it sends the letter to a human. With a model, the thresholds of each
+  // class come from the model file (calibrated by cross-validation, see model.h).
   double min_confidence = 0.5;
-  double suspect_confidence = 0.3;
   // The case's jurisdiction when the caller knows it; wins over the language.
   Jurisdiction case_jurisdiction = Jurisdiction::kUnknown;
 };

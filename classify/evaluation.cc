@@ -174,4 +174,17 @@ std::string FormatMetrics(const Metrics& m) {
   return out;
 }
 
+std::string FormatSummary(const std::string& label, const Metrics& m) {
+  std::string name = label;
+  if (name.size() < 28) name.resize(28, ' ');
+  return name + Pad(std::to_string(m.letters), 6) + Pad(Fixed(m.macro_f1), 8) + Pad(Fixed(m.halt_recall), 8) +
+         Pad(std::to_string(m.halt_unguarded), 7) + Pad(std::to_string(m.halt_predicted_wrongly), 7) +
+         Pad(Share(m.straight_through, m.letters), 8) + Pad(Share(m.straight_through_wrong, m.straight_through), 8) +
+         "\n";
+}
+
+std::string SummaryHeader() {
+  return "                             letters macroF1 haltrec unguard calledH  straight wrongST\n";
+}
+
 }  // namespace purr::classify

@@ -66,6 +66,12 @@ Metrics Evaluate(const std::vector<EvalItem>& items);
 // A plain-text report of the metrics (the body of `purr eval`'s output).
 std::string FormatMetrics(const Metrics& metrics);
 
+// One line of a table of slices (per language, per writer): letters, macro-F1, halt recall,
+// halt letters passed as harmless, non-halt letters called halt, share decided without a
+// human and the share of those with a wrong class set; SummaryHeader() names the columns.
+std::string FormatSummary(const std::string& label, const Metrics& metrics);
+std::string SummaryHeader();
+
 }  // namespace purr::classify
 
 #endif  // PURR_CLASSIFY_EVALUATION_H_

@@ -11,13 +11,15 @@
 #include <set>
 #include <sstream>
 
+#include "classify/features.h"
 #include "classify/hash.h"
 #include "classify/normalize.h"
+#include "classify/training.h"
 
 namespace purr::classify {
 namespace {
 
-constexpr std::string_view kMagic = "purr-model 1\n";
+constexpr std::string_view kMagic = "purr-model 2\n";
 constexpr const char* kLabelPrefix = "__label__";
 constexpr int32_t kFastTextMagic = 793712314;
 // The language shows in the first kilobytes; reading more only costs time.
@@ -97,14 +99,59 @@ std::vector<std::pair<double, std::string>> PredictAll(const fasttext::FastText&
   return out;
 }
 
-}  // namespace
 
-std::string ModelInput(std::string_view folded) { return LettersOnly(folded); }
+// Reads the "linear" section: calibrations and weight rows.
+bool ReadLinear(std::string_view bytes, std::array<Calibration, kOutputCount>* calibration,
+                std::vector<int32_t>* row_of, std::vector<float>* weights, std::string* error) {
+  std::istringstream header(std::string(bytes.substr(0, std::min<size_t>(bytes.size(), 4096))));
+  std::string word;
+  int outputs = 0, bits = 0;
+  long long rows = 0;
+  header >> word >> outputs;
+  if (word != "outputs" || outputs != kOutputCount) return *error = "wrong output count", false;
+  header >> word >> rows;
+  if (word != "rows" || rows < 0 || rows > (1 << kFeatureBits)) return *error = "bad row count", false;
+  header >> word >> bits;
+  if (word != "bits" || bits != kFeatureBits) return *error = "wrong feature bits", false;
+  for (int k = 0; k < kOutputCount; ++k) {
+    int index = -1;
+    Calibration& c = (*calibration)[static_cast<size_t>(k)];
+    header >> word >> index >> c.a >> c.b >> c.c >> c.d >> c.report >> c.doubt;
+    if (word != "cal" || index != k || !header) return *error = "bad calibration line", false;
+  }
+  header.get();  // the newline after the last calibration line
+  const size_t offset = static_cast<size_t>(header.tellg());
+  const size_t row_bytes = 4 + 4 * kOutputCount;
+  if (offset > bytes.size() || bytes.size() - offset != static_cast<size_t>(rows) * row_bytes) {
+    return *error = "weights truncated", false;
+  }
+  row_of->assign(size_t{1} << kFeatureBits, -1);
+  weights->resize(static_cast<size_t>(rows) * kOutputCount);
+  const char* p = bytes.data() + offset;
+  if (rows < 1) return *error = "no bias row", false;
+  for (long long r = 0; r < rows; ++r, p += row_bytes) {
+    uint32_t bucket = 0;
+    std::memcpy(&bucket, p, 4);
+    if (r == 0) {
+      if (bucket != kBiasBucket) return *error = "the first row is not the bias", false;
+    } else if (bucket >= row_of->size()) {
+      return *error = "bucket out of range", false;
+    } else {
+      (*row_of)[bucket] = static_cast<int32_t>(r);
+    }
+    std::memcpy(weights->data() + static_cast<size_t>(r) * kOutputCount, p + 4, 4 * kOutputCount);
+  }
+  return true;
+}
+
+}  // namespace
 
 struct Model::Impl {
   std::string version;
-  std::unique_ptr<fasttext::FastText> classes, language;
-  std::array<int32_t, kClassCount> label_row{};  // output row of each class, -1 if absent
+  std::unique_ptr<fasttext::FastText> language;
+  std::array<Calibration, kOutputCount> calibration;
+  std::vector<int32_t> row_of;  // per bucket: its row of weights, -1 when it has none
+  std::vector<float> weights;   // rows of kOutputCount; row 0 is the bias
 };
 
 Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -112,8 +159,11 @@ Model::~Model() = default;
 const std::string& Model::version() const { return impl_->version; }
 
 Result<std::shared_ptr<const Model>> Model::FromBytes(std::string_view bytes) {
+  if (bytes.substr(0, 11) == "purr-model " && bytes.substr(0, kMagic.size()) != kMagic) {
+    return Status::InvalidInput("model file of an older format: retrain it with purr train");
+  }
   if (bytes.substr(0, kMagic.size()) != kMagic) {
-    return Status::InvalidInput("not a purr model file (no 'purr-model 1' header)");
+    return Status::InvalidInput("not a purr model file (no 'purr-model 2' header)");
   }
   size_t pos = kMagic.size();
   size_t eol = bytes.find('\n', pos);
@@ -123,128 +173,126 @@ Result<std::shared_ptr<const Model>> Model::FromBytes(std::string_view bytes) {
   auto impl = std::make_unique<Impl>();
   impl->version = std::string(bytes.substr(pos + 8, eol - pos - 8));
   pos = eol + 1;
-  std::string_view classes, language;
-  if (!ReadSection(bytes, &pos, "classes", &classes) ||
-      !ReadSection(bytes, &pos, "language", &language)) {
+  std::string_view language, linear;
+  if (!ReadSection(bytes, &pos, "language", &language) || !ReadSection(bytes, &pos, "linear", &linear)) {
     return Status::InvalidInput("model file: truncated or malformed section");
   }
   std::string error;
-  impl->classes = LoadFastText(classes, &error);
-  if (!impl->classes) return Status::InvalidInput("model file: class model: " + error);
   impl->language = LoadFastText(language, &error);
   if (!impl->language) return Status::InvalidInput("model file: language model: " + error);
-  impl->label_row.fill(-1);
-  auto dict = impl->classes->getDictionary();
-  for (int32_t i = 0; i < dict->nlabels(); ++i) {
-    std::string label = dict->getLabel(i).substr(std::strlen(kLabelPrefix));
-    if (auto cls = ParseClass(label)) impl->label_row[static_cast<size_t>(*cls)] = i;
+  if (!ReadLinear(linear, &impl->calibration, &impl->row_of, &impl->weights, &error)) {
+    return Status::InvalidInput("model file: class model: " + error);
   }
   return std::shared_ptr<const Model>(new Model(std::move(impl)));
 }
 
-ModelPrediction Model::Predict(std::string_view folded, std::string_view lowered) const {
-  ModelPrediction out;
-  const std::string input = ModelInput(folded);
-  for (auto& [p, label] : PredictAll(*impl_->classes, input)) {
-    if (auto cls = ParseClass(label)) out.class_probability[static_cast<size_t>(*cls)] = p;
-  }
+std::array<double, 6> Model::PredictLanguage(std::string_view lowered) const {
+  std::array<double, 6> out{};
   for (auto& [p, label] : PredictAll(*impl_->language, LettersOnly(lowered.substr(0, kLanguageBytes)))) {
     Language language = ParseLanguage(label);
-    if (language != Language::kUnknown) out.language_probability[static_cast<size_t>(language)] = p;
+    if (language != Language::kUnknown) out[static_cast<size_t>(language)] = p;
   }
   return out;
 }
 
-std::vector<ModelFeature> Model::Features(std::string_view folded, Class cls, size_t count) const {
-  std::vector<ModelFeature> features;
-  const int32_t row = impl_->label_row[static_cast<size_t>(cls)];
-  if (row < 0) return features;
-  auto output = impl_->classes->getOutputMatrix();
-  std::set<std::string> seen;
-  std::istringstream words(ModelInput(folded));
-  fasttext::Vector v(impl_->classes->getDimension());
-  for (std::string word; words >> word;) {
-    if (word.size() < 3 || !seen.insert(word).second) continue;
-    impl_->classes->getWordVector(v, word);
-    features.push_back({word, output->dotRow(v, row)});
+std::array<double, kOutputCount> Model::Scores(const FeatureVector& features) const {
+  std::array<float, kOutputCount> sum{};
+  const float* w = impl_->weights.data();
+  for (int k = 0; k < kOutputCount; ++k) sum[static_cast<size_t>(k)] = w[k];  // the bias row
+  for (const FeatureValue& f : features.values) {
+    const int32_t row = impl_->row_of[f.index];
+    if (row < 0) continue;
+    const float* r = w + static_cast<size_t>(row) * kOutputCount;
+    for (int k = 0; k < kOutputCount; ++k) sum[static_cast<size_t>(k)] += f.value * r[k];
   }
-  size_t keep = std::min(count, features.size());
+  std::array<double, kOutputCount> out{};
+  for (int k = 0; k < kOutputCount; ++k) out[static_cast<size_t>(k)] = sum[static_cast<size_t>(k)];
+  return out;
+}
+
+double Model::Calibrate(int output, double score, double rule_score, bool any_rule) const {
+  const Calibration& c = impl_->calibration[static_cast<size_t>(output)];
+  return 1.0 / (1.0 + std::exp(-(c.a * score + c.b * rule_score + c.c * (any_rule ? 1 : 0) + c.d)));
+}
+
+const Calibration& Model::calibration(int output) const {
+  return impl_->calibration[static_cast<size_t>(output)];
+}
+
+std::vector<ModelFeature> Model::Features(const std::vector<WordFeature>& words, Class cls,
+                                          size_t count) const {
+  std::vector<ModelFeature> features;
+  std::set<std::string> seen;
+  for (const WordFeature& word : words) {
+    const int32_t row = impl_->row_of[word.index];
+    if (row < 0) continue;
+    const double weight = impl_->weights[static_cast<size_t>(row) * kOutputCount + static_cast<size_t>(cls)];
+    std::string name = word.negated ? "not " + word.word : word.word;
+    if (weight <= 0 || word.word.size() < 3 || !seen.insert(name).second) continue;
+    features.push_back({std::move(name), weight});
+  }
+  const size_t keep = std::min(count, features.size());
   std::partial_sort(features.begin(), features.begin() + static_cast<long>(keep), features.end(),
                     [](const auto& a, const auto& b) { return a.weight > b.weight; });
   features.resize(keep);
   return features;
 }
 
-namespace {
 
-Result<std::string> TrainOne(const std::string& input_path, const std::string& model_path,
-                             const TrainOptions& options, bool language) {
+// The language model's training file line for one letter.
+std::string LanguageLine(const Example& example) {
+  return std::string(kLabelPrefix) + LanguageCode(example.language) + " " +
+         LettersOnly(Lower(example.text).substr(0, kLanguageBytes));
+}
+
+Result<std::string> TrainLanguageModel(const std::vector<Example>& examples, const TrainOptions& options,
+                                       const std::string& dir) {
+  const std::string input = dir + "/language.txt", output = dir + "/language.bin";
+  {
+    std::ofstream language(input);
+    for (const Example& example : examples) {
+      if (example.language != Language::kUnknown) language << LanguageLine(example) << "\n";
+    }
+    if (!language) return Status::IoError(dir + ": cannot write the language training file");
+  }
   fasttext::Args args;
-  args.input = input_path;
-  args.output = model_path;
+  args.input = input;
+  args.output = output;
   args.model = fasttext::model_name::sup;
-  args.loss = language ? fasttext::loss_name::softmax : fasttext::loss_name::ova;
-  args.lr = options.lr;
-  args.dim = options.dim;
-  args.epoch = options.epoch;
+  args.loss = fasttext::loss_name::softmax;
+  args.lr = 1.0;
+  args.dim = 16;
+  args.epoch = options.language_epoch;
   args.minCount = 1;
   args.minCountLabel = 1;
-  args.wordNgrams = language ? 1 : options.word_ngrams;
-  args.minn = language ? 2 : options.minn;
-  args.maxn = language ? 4 : options.maxn;
-  args.bucket = options.bucket;
+  args.wordNgrams = 1;
+  args.minn = 2;
+  args.maxn = 4;
+  args.bucket = 20000;
   args.thread = 1;
   args.seed = options.seed;
   args.verbose = 0;
   fasttext::FastText ft;
   try {
     ft.train(args);
-    ft.saveModel(model_path);
+    ft.saveModel(output);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("fastText training failed: ") + e.what());
   }
-  std::ifstream in(model_path, std::ios::binary);
+  std::ifstream in(output, std::ios::binary);
   std::ostringstream bytes;
   bytes << in.rdbuf();
-  if (!in) return Status::IoError(model_path + ": cannot read the trained model");
+  if (!in) return Status::IoError(output + ": cannot read the trained model");
   return bytes.str();
 }
 
-}  // namespace
-
-Result<std::string> TrainModel(const std::vector<Example>& examples, const TrainOptions& options) {
-  namespace fs = std::filesystem;
-  if (examples.empty()) return Status::InvalidInput("no training examples");
-  std::error_code ec;
-  fs::path base = options.temp_dir.empty() ? fs::temp_directory_path(ec) : fs::path(options.temp_dir);
-  fs::path dir = base / ("purr-train-" + std::to_string(::getpid()));
-  fs::create_directories(dir, ec);
-  if (ec) return Status::IoError(dir.string() + ": " + ec.message());
-  {
-    std::ofstream classes(dir / "classes.txt"), language(dir / "language.txt");
-    for (const Example& example : examples) {
-      std::string labels;
-      for (Class cls : example.classes) labels += std::string(kLabelPrefix) + ClassName(cls) + " ";
-      std::string input = ModelInput(Fold(example.text).text);
-      if (!labels.empty() && !input.empty()) classes << labels << input << "\n";
-      if (example.language != Language::kUnknown) {
-        language << kLabelPrefix << LanguageCode(example.language) << " "
-                 << LettersOnly(Lower(example.text).substr(0, kLanguageBytes)) << "\n";
-      }
-    }
-    if (!classes || !language) return Status::IoError(dir.string() + ": cannot write training files");
-  }
-  Result<std::string> classes = TrainOne((dir / "classes.txt").string(), (dir / "classes.bin").string(), options, false);
-  Result<std::string> language = TrainOne((dir / "language.txt").string(), (dir / "language.bin").string(), options, true);
-  fs::remove_all(dir, ec);
-  if (!classes.ok()) return classes.status();
-  if (!language.ok()) return language.status();
-  uint64_t hash = Fnv1a(Fnv1a(kFnvOffset, *classes), *language);
-  std::string version = "ft-" + (options.date.empty() ? std::string("undated") : options.date) + "-" + Hex64(hash);
+std::string ModelFile(const std::string& date, const std::string& language, const std::string& linear) {
+  uint64_t hash = Fnv1a(Fnv1a(kFnvOffset, language), linear);
+  std::string version = "lr-" + (date.empty() ? std::string("undated") : date) + "-" + Hex64(hash);
   std::string out(kMagic);
   out += "version " + version + "\n";
-  out += "classes " + std::to_string(classes->size()) + "\n" + *classes;
-  out += "language " + std::to_string(language->size()) + "\n" + *language;
+  out += "language " + std::to_string(language.size()) + "\n" + language;
+  out += "linear " + std::to_string(linear.size()) + "\n" + linear;
   return out;
 }
 

@@ -13,8 +13,8 @@ packages=(
   libpoppler-cpp-dev poppler-utils
   # patterns, rules, text
   libre2-dev libyaml-cpp-dev libicu-dev libgmime-3.0-dev libcld2-dev libfasttext-dev
-  # classifier comparison (fixtures/models/compare_liblinear.py): liblinear command-line tools
-  liblinear-tools
+  # the class model (logistic regression) and word stems for nb/nn, sv, da, en
+  liblinear-dev libstemmer-dev
   # store, daemon, archives; OpenSSL for password hashing and session tokens
   libsqlitecpp-dev libsqlite3-dev libpoco-dev libarchive-dev libssl-dev
   # bank files: expat for streaming camt XML (also pulled in by libpoco-dev)

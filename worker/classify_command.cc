@@ -174,7 +174,7 @@ int RunClassifyCommand(const CommandArgs& args) {
   cl.Value("model", "FILE", "model file (default: fixtures/models/classify.model; 'none': rules only)");
   cl.Value("received", "YYYY-MM-DD", "receipt date deadlines count from (default: today, UTC)");
   cl.Value("jurisdiction", "NO|SE|DK", "the case's jurisdiction, when known");
-  cl.Decimal("min-confidence", "P", "classes below this go to a human (default 0.5)", 0.001,
+  cl.Decimal("min-confidence", "P", "with --model none: classes below this are not reported (default 0.5; a model brings its own per-class thresholds)", 0.001,
              0.999);
   if (auto exit_code = cl.Parse(args)) return *exit_code;
   if (cl.positional().empty()) return cl.UsageError("no FILE given");
@@ -190,7 +190,6 @@ int RunClassifyCommand(const CommandArgs& args) {
   }
   if (cl.Has("min-confidence")) {
     options.min_confidence = cl.GetDecimal("min-confidence", options.min_confidence);
-    options.suspect_confidence = std::min(options.suspect_confidence, options.min_confidence);
   }
   Result<ClassifierSetup> setup = LoadClassifierSetup(cl.Get("rules"), cl.Get("model"));
   if (!setup.ok()) {

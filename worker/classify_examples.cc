@@ -66,6 +66,13 @@ Status ParseLine(const fs::path& jsonl, const std::string& line, LabelledLetter*
   if (!category) return Status::InvalidInput("unknown legal category \"" + legal + "\"");
   example.legal = *category;
   out->split = object->optValue<std::string>("split", "");
+  // Who wrote it: "writer" when the line says, else the labels file's folder without a
+  // trailing language folder (fixtures/letters-dev/w3/sv/labels.jsonl: fixtures/letters-dev/w3).
+  fs::path folder = jsonl.parent_path();
+  if (classify::ParseLanguage(folder.filename().string()) != classify::Language::kUnknown) {
+    folder = folder.parent_path();
+  }
+  example.group = object->optValue<std::string>("writer", folder.lexically_normal().string());
   return Status::Ok();
 }
 
@@ -95,19 +102,26 @@ Status ReadFile(const fs::path& jsonl, const std::string& split, std::vector<Lab
 
 }  // namespace
 
-Result<std::vector<LabelledLetter>> ReadLabelledLetters(const std::string& path,
+Result<std::vector<LabelledLetter>> ReadLabelledLetters(const std::string& paths,
                                                         const std::string& split) {
   std::vector<fs::path> files;
   std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->path().filename() == "labels.jsonl") files.push_back(it->path());
+  std::stringstream list(paths);
+  for (std::string path; std::getline(list, path, ',');) {
+    if (path.empty()) continue;
+    if (fs::is_directory(path, ec)) {
+      std::vector<fs::path> found;
+      for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().filename() == "labels.jsonl") found.push_back(it->path());
+      }
+      std::sort(found.begin(), found.end());
+      if (found.empty()) return Status::NotFound(path + ": no labels.jsonl below this folder");
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(path);
     }
-    std::sort(files.begin(), files.end());
-    if (files.empty()) return Status::NotFound(path + ": no labels.jsonl below this folder");
-  } else {
-    files.push_back(path);
   }
+  if (files.empty()) return Status::InvalidInput("no examples path given");
   std::vector<LabelledLetter> out;
   for (const auto& file : files) {
     Status status = ReadFile(file, split, &out);

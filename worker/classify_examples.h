@@ -3,7 +3,9 @@
 //    "legal": "halt", "split": "train"}
 // A "file" is resolved against the JSON-lines file's folder, then its parent (the corpus
 // labels.jsonl files name "nb/001_....txt" from fixtures/letters/). A PATH that is a folder
-// means every labels.jsonl below it.
+// means every labels.jsonl below it; several PATHs may be given separated by commas. Each
+// letter's group (its writer, for cross-validation folds) is the line's "writer", else the
+// labels file's folder without a trailing language folder.
 #ifndef PURR_WORKER_CLASSIFY_EXAMPLES_H_
 #define PURR_WORKER_CLASSIFY_EXAMPLES_H_
 
@@ -26,7 +28,7 @@ struct LabelledLetter {
 // Reads the examples of `path` whose split is `split` ("train", "test"; "all" takes every
 // line). Lines without a split are always taken. Fails on the first malformed line with
 // "<file>:<line>: <problem>".
-Result<std::vector<LabelledLetter>> ReadLabelledLetters(const std::string& path,
+Result<std::vector<LabelledLetter>> ReadLabelledLetters(const std::string& paths,
                                                         const std::string& split);
 
 // Today's date in UTC, YYYY-MM-DD (the default receipt date and model date).

@@ -7,11 +7,13 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "classify/classify.h"
 #include "classify/evaluation.h"
+#include "classify/model.h"
 #include "worker/classify_examples.h"
 #include "worker/cli.h"
 #include "worker/commands.h"
@@ -19,6 +21,7 @@
 #include "worker/corrections.h"
 #endif
 #include "worker/letter_input.h"
+#include "worker/train_options.h"
 
 namespace purr {
 namespace {
@@ -26,8 +29,9 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
-    "purr eval --examples PATH [--db STORE] [--model MODEL|none] [--rules DIR] [--split test|train|all] "
-    "[--ocr [--scans DIR] [--threads N]] [--verbose]";
+    "purr eval --examples PATH[,PATH...] [--db STORE] [--model MODEL|none] [--rules DIR] "
+    "[--split test|train|all] [--ocr [--scans DIR] [--threads N]] [--verbose]\n"
+    "       purr eval --examples PATH[,PATH...] --folds N [--split all|train|test] [training options] [--verbose]";
 
 constexpr const char* kDescription =
     "Classifies labelled letters (JSON lines as for purr train; default: the test split; "
@@ -38,6 +42,10 @@ constexpr const char* kDescription =
     "--scans (default fixtures/scans; files named <folder>_<letter>.<ext>) through the OCR "
     "engine instead (N threads, one engine each; classification stays on one thread). "
     "--verbose lists every letter whose classes differ from its labels. "
+    "With --folds N the letters are cross-validated instead: split into N folds by writer (a "
+    "writer's letters all in one fold; 0: one fold per writer), each fold classified by a model "
+    "trained (as purr train would, same options) on the other folds; the figures are printed "
+    "for all letters, per language and per fold. --split defaults to all then. "
     "Exit status: 0 measured, 1 failed, 2 usage error.";
 
 std::string Names(const std::vector<classify::Class>& classes) {
@@ -105,6 +113,118 @@ LetterScans ReadLetterScans(const std::vector<LabelledLetter>& letters, const st
   return out;
 }
 
+// A needs_human reason without its figures and words: "possible dispute", "unsure of other".
+std::string ReasonKind(const std::string& reason) {
+  size_t end = reason.find_first_of("(:");
+  std::string kind = reason.substr(0, end);
+  while (!kind.empty() && kind.back() == ' ') kind.pop_back();
+  return kind;
+}
+
+// purr eval --folds: every letter classified by a model that never saw its writer.
+int CrossValidate(const cli::CommandLine& cl) {
+  if (cl.Has("ocr") || cl.Has("db") || cl.Has("model")) {
+    return cl.UsageError("--folds trains its own models from --examples: no --model, --db or --ocr");
+  }
+  if (!cl.Has("examples")) return cl.UsageError("--examples is required");
+  const std::string split = cl.Get("split", "all");
+  if (split != "train" && split != "test" && split != "all") return cl.UsageError("--split must be test, train or all");
+  Result<std::vector<LabelledLetter>> letters = ReadLabelledLetters(cl.Get("examples"), split);
+  if (!letters.ok()) {
+    std::cerr << "purr eval: " << letters.status().message() << "\n";
+    return cli::kExitSomeFailed;
+  }
+  Result<ClassifierSetup> setup = LoadClassifierSetup(cl.Get("rules"), "none");
+  if (!setup.ok()) {
+    std::cerr << "purr eval: " << setup.status().message() << "\n";
+    return cli::kExitSomeFailed;
+  }
+  std::vector<classify::Example> examples;
+  std::set<std::string> groups;
+  for (const auto& letter : *letters) {
+    examples.push_back(letter.example);
+    groups.insert(letter.example.group);
+  }
+  int folds = static_cast<int>(cl.GetInteger("folds", 0));
+  if (folds == 0) folds = static_cast<int>(groups.size());
+  if (folds < 2 || examples.size() < static_cast<size_t>(folds)) {
+    return cl.UsageError("--folds needs at least two folds and a letter per fold");
+  }
+  const std::vector<int> fold = classify::AssignFolds(examples, folds);
+  classify::TrainOptions train = GetTrainOptions(cl);
+  train.date = TodayUtc();
+  classify::ClassifyOptions options;
+  options.received = {2026, 1, 15};
+  std::vector<classify::EvalItem> items(examples.size());
+  std::vector<std::string> differences;
+  double train_seconds = 0, classify_seconds = 0;
+  std::map<std::string, int> why_human;
+  for (int f = 0; f < folds; ++f) {
+    std::vector<classify::Example> training;
+    std::set<std::string> held_out;
+    for (size_t i = 0; i < examples.size(); ++i) {
+      if (fold[i] != f) {
+        training.push_back(examples[i]);
+      } else {
+        held_out.insert(examples[i].group);
+      }
+    }
+    if (held_out.empty()) continue;
+    auto start = std::chrono::steady_clock::now();
+    Result<std::string> bytes = classify::TrainModel(training, *setup->rules, train);
+    Result<std::shared_ptr<const classify::Model>> model =
+        bytes.ok() ? classify::Model::FromBytes(*bytes) : Result<std::shared_ptr<const classify::Model>>(bytes.status());
+    if (!model.ok()) {
+      std::cerr << "purr eval: fold " << f + 1 << ": " << model.status().message() << "\n";
+      return cli::kExitSomeFailed;
+    }
+    auto trained = std::chrono::steady_clock::now();
+    train_seconds += std::chrono::duration<double>(trained - start).count();
+    classify::Classifier classifier(setup->rules, *model);
+    for (size_t i = 0; i < examples.size(); ++i) {
+      if (fold[i] != f) continue;
+      classify::Classification c = classifier.Classify(examples[i].text, options);
+      items[i] = classify::ToEvalItem(examples[i].group + "/" + examples[i].name, examples[i], c);
+      for (const std::string& reason : c.needs_human_reasons) ++why_human[ReasonKind(reason)];
+      if (!std::is_permutation(items[i].predicted.begin(), items[i].predicted.end(), examples[i].classes.begin(),
+                               examples[i].classes.end())) {
+        differences.push_back(items[i].name + ": expected " + Names(examples[i].classes) + ", got " +
+                              Names(items[i].predicted) + (items[i].needs_human ? " (to a human)" : ""));
+      }
+    }
+    classify_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - trained).count();
+    std::string names;
+    for (const auto& g : held_out) names += (names.empty() ? "" : ", ") + g;
+    std::cerr << "fold " << f + 1 << "/" << folds << ": " << names << " (" << training.size() << " letters trained on)\n";
+  }
+  const classify::Metrics all = classify::Evaluate(items);
+  std::cout << "cross-validation: " << folds << " folds by writer over " << examples.size() << " letters ("
+            << groups.size() << " writers), split " << split << "\nrules: " << setup->rules->version() << "\n"
+            << classify::FormatMetrics(all) << "\nby slice\n"
+            << classify::SummaryHeader();
+  std::map<std::string, std::vector<classify::EvalItem>> by_language, by_fold;
+  for (size_t i = 0; i < items.size(); ++i) {
+    by_language[classify::LanguageCode(examples[i].language)].push_back(items[i]);
+    by_fold["fold " + std::to_string(fold[i] + 1) + ": " + examples[i].group].push_back(items[i]);
+  }
+  std::cout << classify::FormatSummary("all", all);
+  for (const auto& [language, slice] : by_language) {
+    std::cout << classify::FormatSummary("language " + language, classify::Evaluate(slice));
+  }
+  for (const auto& [name, slice] : by_fold) std::cout << classify::FormatSummary(name, classify::Evaluate(slice));
+  std::cout << "why letters went to a human (reasons, a letter may have several)\n";
+  std::vector<std::pair<int, std::string>> kinds;
+  for (const auto& [kind, n] : why_human) kinds.emplace_back(-n, kind);
+  std::sort(kinds.begin(), kinds.end());
+  for (const auto& [n, kind] : kinds) std::cout << "  " << -n << "  " << kind << "\n";
+  std::cout << std::fixed << std::setprecision(1) << "training: " << train_seconds << " s for " << folds
+            << " models; classification: " << classify_seconds << " s\n";
+  if (cl.Has("verbose")) {
+    for (const auto& d : differences) std::cout << "  differs: " << d << "\n";
+  }
+  return cli::kExitOk;
+}
+
 }  // namespace
 
 int RunEvalCommand(const CommandArgs& args) {
@@ -121,7 +241,10 @@ int RunEvalCommand(const CommandArgs& args) {
   cl.Integer("threads", "N", "OCR threads for --ocr, each with its own engine (default: one per core)", 1,
              256);
   cl.Flag("verbose", "list the letters classified differently from their labels");
+  cl.Integer("folds", "N", "cross-validate over N folds of writers (0: one per writer)", 0, 1000);
+  DeclareTrainOptions(&cl);
   if (auto exit_code = cl.Parse(args)) return *exit_code;
+  if (cl.Has("folds")) return CrossValidate(cl);
   if (!cl.Has("examples") && !cl.Has("db")) return cl.UsageError("--examples or --db is required");
   const std::string split = cl.Get("split", "test");
   if (split != "train" && split != "test" && split != "all") return cl.UsageError("--split must be test, train or all");

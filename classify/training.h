@@ -1,0 +1,42 @@
+// Pieces of model training shared by model.cc and train.cc (internal to classify/).
+#ifndef PURR_CLASSIFY_TRAINING_H_
+#define PURR_CLASSIFY_TRAINING_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "classify/classify.h"
+#include "classify/model.h"
+#include "common/status.h"
+
+namespace purr::classify {
+
+class RuleSet;
+struct FoldedText;
+
+// The bucket field of the bias row (row 0) of the linear section.
+inline constexpr uint32_t kBiasBucket = 0xffffffffu;
+
+// Trains the fastText language model on `examples` in `dir`; returns its bytes.
+Result<std::string> TrainLanguageModel(const std::vector<Example>& examples, const TrainOptions& options,
+                                       const std::string& dir);
+
+// A model file from its sections; the version hashes both.
+std::string ModelFile(const std::string& date, const std::string& language, const std::string& linear);
+
+// What the rules say about each class of one letter: the noisy-or of the weights of the
+// rules that fired (outside quoted text) and whether any did. Implemented in classifier.cc
+// with the same logic Classify uses.
+struct RuleEvidence {
+  std::array<double, kClassCount> score{};
+  std::array<bool, kClassCount> any{};
+};
+RuleEvidence RuleEvidenceOf(const RuleSet& rules, std::string_view text, const FoldedText& folded,
+                            const LanguageResult& language);
+
+}  // namespace purr::classify
+
+#endif  // PURR_CLASSIFY_TRAINING_H_
