@@ -113,9 +113,10 @@ LetterScans ReadLetterScans(const std::vector<LabelledLetter>& letters, const st
   return out;
 }
 
-// A needs_human reason without its figures and words: "possible dispute", "unsure of other".
+// A needs_human reason without its figures and words: "possible dispute", "unsure of other",
+// "the rules found address_change but the model gives".
 std::string ReasonKind(const std::string& reason) {
-  size_t end = reason.find_first_of("(:");
+  size_t end = std::min(reason.find_first_of("(:"), reason.find(" p="));
   std::string kind = reason.substr(0, end);
   while (!kind.empty() && kind.back() == ' ') kind.pop_back();
   return kind;
