@@ -44,6 +44,16 @@ struct Evidence {
   bool any_rule = false;
 };
 
+// The rules' part of the evidence, as training saw it (training.h).
+RuleEvidence RulesOnly(const std::array<Evidence, kClassCount>& evidence) {
+  RuleEvidence out;
+  for (size_t c = 0; c < kClassCount; ++c) {
+    out.score[c] = evidence[c].rule_score;
+    out.any[c] = evidence[c].any_rule;
+  }
+  return out;
+}
+
 bool LanguageFits(const Rule& rule, Language language) {
   if (rule.languages.empty()) return true;
   if (std::find(rule.languages.begin(), rule.languages.end(), language) != rule.languages.end()) {
@@ -134,13 +144,11 @@ void AddModelEvidence(const Model& model, const std::array<double, kOutputCount>
 
 // The model's reasons name the words that pushed it towards the class, with their spans;
 // computed for the reported classes only.
-void AddModelFeatures(const Model& model, const FoldedText& folded, Language language,
+void AddModelFeatures(const Model& model, const FoldedText& folded, const std::vector<WordFeature>& words,
                       std::vector<ClassResult>* classes) {
-  std::vector<WordFeature> words;
   for (ClassResult& c : *classes) {
     for (Reason& reason : c.reasons) {
       if (reason.source != "model") continue;
-      if (words.empty()) words = WordFeatures(folded.text, language);
       std::string names;
       for (const ModelFeature& f : model.Features(words, c.cls)) {
         names += (names.empty() ? "" : ", ") + f.word;
@@ -229,24 +237,18 @@ Decision DecideCalibrated(std::array<Evidence, kClassCount>& evidence, const Mod
                           const std::array<double, kOutputCount>& scores) {
   Decision d;
   bool halt_seen = false;  // a halt class reported or sent to a human
-  double halt_rule = 0;
-  bool any_halt_rule = false;
   for (Class cls : kAllClasses) {
     if (cls == Class::kOther) continue;
     Evidence& e = evidence[static_cast<size_t>(cls)];
     const Calibration& cal = model.calibration(static_cast<int>(cls));
     const bool halt = IsHaltClass(cls);
     const bool by_rule = e.any_rule;
-    if (halt) {
-      halt_rule = std::max(halt_rule, e.rule_score);
-      any_halt_rule = any_halt_rule || by_rule;
-    }
     // An explicit statement (rules of weight 0.85 and more: "I dispute the claim") is
-    // reported; below the class's doubt threshold a human looks too.
-    // A halt class needs the calibration's assent too (near-miss letters use the same
-    // words: someone else's bankruptcy); below doubt it goes to a human as "possible".
+    // reported; below the class's doubt threshold a human looks too. A halt class needs the
+    // calibration's assent (near-miss letters use the same words: someone else's
+    // bankruptcy); below doubt it goes to a human as "possible".
     const bool explicit_rule = e.rule_score >= kExplicitRule && (!halt || e.q >= cal.doubt);
-    if (explicit_rule && e.q < cal.doubt && e.q < cal.report) {
+    if (explicit_rule && e.q < cal.doubt) {
       // Kept as the rules' author meant, but a person checks it.
       d.needs_human.push_back(std::string("the rules found ") + ClassName(cls) + " but the model gives p=" +
                               Fixed2(e.q) + ": " + e.reasons.front().id + " " + e.reasons.front().detail);
@@ -276,6 +278,7 @@ Decision DecideCalibrated(std::array<Evidence, kClassCount>& evidence, const Mod
     }
   }
   if (!halt_seen) {
+    const auto [halt_rule, any_halt_rule] = RuleInput(RulesOnly(evidence), kHaltOutput);
     const double q = model.Calibrate(kHaltOutput, scores[kHaltOutput], halt_rule, any_halt_rule);
     if (q >= model.calibration(kHaltOutput).doubt) {
       d.needs_human.push_back("possible objection: p=" + Fixed2(q) + " that some halt class applies");
@@ -393,15 +396,17 @@ Classification Classifier::Classify(std::string_view text, const ClassifyOptions
   }
   AddRuleEvidence(rules_->Match(folded.text), folded, QuotedRegions(text), out.language, &evidence);
   Decision decision;
+  std::vector<WordFeature> words;  // for the model's reasons, from the same pass as its features
   if (model_) {
-    const std::array<double, kOutputCount> scores = model_->Scores(LetterFeatures(folded.text, out.language.language));
+    const std::array<double, kOutputCount> scores =
+        model_->Scores(LetterFeatures(folded.text, out.language.language, &words));
     AddModelEvidence(*model_, scores, &evidence);
     decision = DecideCalibrated(evidence, *model_, scores);
   } else {
     decision = DecideByRules(evidence, options);
   }
   out.classes = std::move(decision.classes);
-  if (model_) AddModelFeatures(*model_, folded, out.language.language, &out.classes);
+  if (model_) AddModelFeatures(*model_, folded, words, &out.classes);
   out.needs_human_reasons = std::move(decision.needs_human);
   if (out.language.language == Language::kUnknown) {
     out.needs_human_reasons.push_back("language not recognised");
@@ -420,12 +425,7 @@ RuleEvidence RuleEvidenceOf(const RuleSet& rules, std::string_view text, const F
                             const LanguageResult& language) {
   std::array<Evidence, kClassCount> evidence;
   AddRuleEvidence(rules.Match(folded.text), folded, QuotedRegions(text), language, &evidence);
-  RuleEvidence out;
-  for (size_t c = 0; c < kClassCount; ++c) {
-    out.score[c] = evidence[c].rule_score;
-    out.any[c] = evidence[c].any_rule;
-  }
-  return out;
+  return RulesOnly(evidence);
 }
 
 }  // namespace purr::classify

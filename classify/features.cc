@@ -146,8 +146,21 @@ std::string Stem(std::string_view word, Language language) {
   return tokens.empty() ? std::string() : tokens.front().stem;
 }
 
-FeatureVector LetterFeatures(std::string_view folded, Language language) {
+namespace {
+
+void AddWordFeatures(const std::vector<Token>& tokens, std::vector<WordFeature>* out) {
+  for (const Token& t : tokens) {
+    if (t.number) continue;
+    out->push_back({Bucket(Prefixed("w:", t.stem)), std::string(t.word), false});
+    if (t.negated) out->push_back({Bucket(Prefixed("n:", t.stem)), std::string(t.word), true});
+  }
+}
+
+}  // namespace
+
+FeatureVector LetterFeatures(std::string_view folded, Language language, std::vector<WordFeature>* words) {
   const std::vector<Token> tokens = Tokenize(folded, language);
+  if (words != nullptr) AddWordFeatures(tokens, words);
   std::vector<uint32_t> raw;
   raw.reserve(tokens.size() * 8);
   const uint64_t char_prefix = Fnv1a(kFnvOffset, "c:");
@@ -189,11 +202,7 @@ FeatureVector LetterFeatures(std::string_view folded, Language language) {
 
 std::vector<WordFeature> WordFeatures(std::string_view folded, Language language) {
   std::vector<WordFeature> out;
-  for (const Token& t : Tokenize(folded, language)) {
-    if (t.number) continue;
-    out.push_back({Bucket(Prefixed("w:", t.stem)), std::string(t.word), false});
-    if (t.negated) out.push_back({Bucket(Prefixed("n:", t.stem)), std::string(t.word), true});
-  }
+  AddWordFeatures(Tokenize(folded, language), &out);
   return out;
 }
 

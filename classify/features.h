@@ -38,16 +38,17 @@ struct FeatureVector {
   std::vector<FeatureValue> values;  // sorted by index, no duplicates
 };
 
-// `folded` is Fold(text).text.
-FeatureVector LetterFeatures(std::string_view folded, Language language);
-
-// The word features of `folded` ("w:" and "n:" features) with their bucket and the folded
+// The word features of a letter ("w:" and "n:" features) with their bucket and the folded
 // word they came from, in text order, for explaining a prediction.
 struct WordFeature {
   uint32_t index = 0;
   std::string word;  // the folded word as written
   bool negated = false;
 };
+
+// `folded` is Fold(text).text. With `words`, also its word features, from the same pass.
+FeatureVector LetterFeatures(std::string_view folded, Language language,
+                             std::vector<WordFeature>* words = nullptr);
 std::vector<WordFeature> WordFeatures(std::string_view folded, Language language);
 
 // The Snowball stem of a folded word (exposed for tests).

@@ -125,10 +125,10 @@ bool ReadLinear(std::string_view bytes, std::array<Calibration, kOutputCount>* c
   if (offset > bytes.size() || bytes.size() - offset != static_cast<size_t>(rows) * row_bytes) {
     return *error = "weights truncated", false;
   }
+  if (rows < 1) return *error = "no bias row", false;
   row_of->assign(size_t{1} << kFeatureBits, -1);
   weights->resize(static_cast<size_t>(rows) * kOutputCount);
   const char* p = bytes.data() + offset;
-  if (rows < 1) return *error = "no bias row", false;
   for (long long r = 0; r < rows; ++r, p += row_bytes) {
     uint32_t bucket = 0;
     std::memcpy(&bucket, p, 4);
@@ -211,8 +211,7 @@ std::array<double, kOutputCount> Model::Scores(const FeatureVector& features) co
 }
 
 double Model::Calibrate(int output, double score, double rule_score, bool any_rule) const {
-  const Calibration& c = impl_->calibration[static_cast<size_t>(output)];
-  return 1.0 / (1.0 + std::exp(-(c.a * score + c.b * rule_score + c.c * (any_rule ? 1 : 0) + c.d)));
+  return CalibratedProbability(impl_->calibration[static_cast<size_t>(output)], score, rule_score, any_rule);
 }
 
 const Calibration& Model::calibration(int output) const {

@@ -131,20 +131,6 @@ Linear TrainLinear(const Prepared& data, const std::vector<size_t>& rows, const 
   return out;
 }
 
-// The rule evidence one output sees: its class's, or for the halt output the strongest of
-// the halt classes'.
-std::pair<double, bool> RuleInput(const RuleEvidence& e, int k) {
-  if (k != kHaltOutput) return {e.score[static_cast<size_t>(k)], e.any[static_cast<size_t>(k)]};
-  double best = 0;
-  bool any = false;
-  for (Class cls : kAllClasses) {
-    if (!IsHaltClass(cls)) continue;
-    best = std::max(best, e.score[static_cast<size_t>(cls)]);
-    any = any || e.any[static_cast<size_t>(cls)];
-  }
-  return {best, any};
-}
-
 // Fits q = sigmoid(a*score + b*rule + c*any + d) on the cross-validated scores.
 Calibration FitCalibration(const std::vector<double>& scores, const std::vector<std::pair<double, bool>>& rules,
                            const std::vector<double>& y) {
@@ -159,8 +145,6 @@ Calibration FitCalibration(const std::vector<double>& scores, const std::vector<
   c.a = w[0], c.b = w[1], c.c = w[2], c.d = w[3];
   return c;
 }
-
-double Sigmoid(double v) { return 1.0 / (1.0 + std::exp(-v)); }
 
 // `report`: the lowest probability from which the letters it would report reach the target
 // precision, counted on `right` (for a halt class: the letter is a halt letter at all, the
@@ -219,6 +203,22 @@ std::string LinearSection(const Linear& linear, const std::array<Calibration, kO
 
 }  // namespace
 
+std::pair<double, bool> RuleInput(const RuleEvidence& e, int k) {
+  if (k != kHaltOutput) return {e.score[static_cast<size_t>(k)], e.any[static_cast<size_t>(k)]};
+  double best = 0;
+  bool any = false;
+  for (Class cls : kAllClasses) {
+    if (!IsHaltClass(cls)) continue;
+    best = std::max(best, e.score[static_cast<size_t>(cls)]);
+    any = any || e.any[static_cast<size_t>(cls)];
+  }
+  return {best, any};
+}
+
+double CalibratedProbability(const Calibration& c, double score, double rule_score, bool any_rule) {
+  return 1.0 / (1.0 + std::exp(-(c.a * score + c.b * rule_score + c.c * (any_rule ? 1 : 0) + c.d)));
+}
+
 std::vector<int> AssignFolds(const std::vector<Example>& examples, int folds) {
   std::vector<int> fold(examples.size(), 0);
   std::map<std::string, std::vector<size_t>> groups;
@@ -271,7 +271,7 @@ Result<std::string> TrainModel(const std::vector<Example>& examples, const RuleS
     Calibration c = FitCalibration(scores, rule_inputs, y);
     std::vector<double> q;
     for (size_t i = 0; i < scores.size(); ++i) {
-      q.push_back(Sigmoid(c.a * scores[i] + c.b * rule_inputs[i].first + c.c * (rule_inputs[i].second ? 1 : 0) + c.d));
+      q.push_back(CalibratedProbability(c, scores[i], rule_inputs[i].first, rule_inputs[i].second));
     }
     // The halt output guards every halt letter, whatever its class: it alone gets the
     // strict miss rate; a halt class below its doubt with the halt output above its own

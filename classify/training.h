@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "classify/classify.h"
@@ -36,6 +37,14 @@ struct RuleEvidence {
 };
 RuleEvidence RuleEvidenceOf(const RuleSet& rules, std::string_view text, const FoldedText& folded,
                             const LanguageResult& language);
+
+// The rule evidence output `k` is calibrated on: its class's, or for the halt output the
+// strongest of the halt classes' and whether any halt rule fired. Training and Classify
+// both read it from here, so they cannot drift apart.
+std::pair<double, bool> RuleInput(const RuleEvidence& evidence, int k);
+
+// q = σ(a·score + b·rule + c·[any rule] + d): what Model::Calibrate returns.
+double CalibratedProbability(const Calibration& c, double score, double rule_score, bool any_rule);
 
 }  // namespace purr::classify
 

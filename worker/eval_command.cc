@@ -54,6 +54,16 @@ std::string Names(const std::vector<classify::Class>& classes) {
   return out;
 }
 
+// "name: expected a,b, got c" when the classes differ from the labels (as sets, as the
+// metrics treat them).
+std::optional<std::string> Difference(const classify::EvalItem& item, const classify::Example& example) {
+  if (std::is_permutation(item.predicted.begin(), item.predicted.end(), example.classes.begin(),
+                          example.classes.end())) {
+    return std::nullopt;
+  }
+  return item.name + ": expected " + Names(example.classes) + ", got " + Names(item.predicted);
+}
+
 // Scan files below `dir` by letter stem ("nb_001_dispute_telecom" -> its scans).
 std::multimap<std::string, std::string> ScansByStem(const std::string& dir) {
   std::multimap<std::string, std::string> out;
@@ -187,10 +197,8 @@ int CrossValidate(const cli::CommandLine& cl) {
       classify::Classification c = classifier.Classify(examples[i].text, options);
       items[i] = classify::ToEvalItem(examples[i].group + "/" + examples[i].name, examples[i], c);
       for (const std::string& reason : c.needs_human_reasons) ++why_human[ReasonKind(reason)];
-      if (!std::is_permutation(items[i].predicted.begin(), items[i].predicted.end(), examples[i].classes.begin(),
-                               examples[i].classes.end())) {
-        differences.push_back(items[i].name + ": expected " + Names(examples[i].classes) + ", got " +
-                              Names(items[i].predicted) + (items[i].needs_human ? " (to a human)" : ""));
+      if (auto d = Difference(items[i], examples[i])) {
+        differences.push_back(*d + (items[i].needs_human ? " (to a human)" : ""));
       }
     }
     classify_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - trained).count();
@@ -287,11 +295,7 @@ int RunEvalCommand(const CommandArgs& args) {
     classify::Classification c = classifier.Classify(text, options);
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     items.push_back(classify::ToEvalItem(name, example, c));
-    // The metrics treat classes as a set; so does the list of differences.
-    if (!std::is_permutation(items.back().predicted.begin(), items.back().predicted.end(),
-                             example.classes.begin(), example.classes.end())) {
-      differences.push_back(name + ": expected " + Names(example.classes) + ", got " + Names(items.back().predicted));
-    }
+    if (auto d = Difference(items.back(), example)) differences.push_back(*d);
   };
   int failed = 0;
   std::string ocr_figures;
