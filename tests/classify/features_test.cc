@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "classify/model.h"
 #include "classify/normalize.h"
@@ -83,6 +85,29 @@ TEST(Folds, AWritersLettersStayInOneFold) {
   same.group = "w";
   std::vector<Example> one_writer(5, same);
   EXPECT_EQ(AssignFolds(one_writer, 2), (std::vector<int>{0, 1, 0, 1, 0}));
+}
+
+// A model file that is not ours, of the old format, or cut short anywhere is refused with a
+// message; nothing is half-loaded.
+TEST(Model, RefusesForeignOldAndTruncatedFiles) {
+  std::ifstream in("fixtures/models/classify.model", std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  const std::string model = bytes.str();
+  ASSERT_TRUE(Model::FromBytes(model).ok());
+  EXPECT_NE(Model::FromBytes("hello").status().message().find("not a purr model file"), std::string::npos);
+  EXPECT_NE(Model::FromBytes("purr-model 1\nversion ft-x\n").status().message().find("older format"),
+            std::string::npos);
+  for (size_t cut : {size_t{20}, model.size() / 2, model.size() - 1000, model.size() - 1}) {
+    Result<std::shared_ptr<const Model>> loaded = Model::FromBytes(std::string_view(model).substr(0, cut));
+    ASSERT_FALSE(loaded.ok()) << cut;
+    EXPECT_NE(loaded.status().message().find("model file"), std::string::npos) << loaded.status().message();
+  }
+  std::string bad_rows = model;
+  const size_t linear = bad_rows.find("outputs ");
+  ASSERT_NE(linear, std::string::npos);
+  bad_rows.replace(linear, 10, "outputs 13");
+  EXPECT_FALSE(Model::FromBytes(bad_rows).ok());
 }
 
 }  // namespace
