@@ -3,6 +3,7 @@
 
   bench/ocr/bench_fair.py [--build build] [--rounds 3] [--set mixed|clean|real|all]
                           [--only cliN,purrN,cli1,purr1] [--lang nor+swe+dan+eng]
+                          [--variant LABEL:KEY=VALUE,...] [--kinds]
 
 Page sets (every page has a transcription beside it, so each configuration's CER is shown):
   clean   fixtures/scans/clean300 (rendered, 300 dpi)
@@ -17,6 +18,11 @@ Configurations, each with the same languages:
   purrN   purr ocr --threads <cores>, all pages in one process
   cli1    the tesseract CLI, OMP_THREAD_LIMIT=1, one page after another
   purr1   purr ocr --threads 1
+
+  purrN@LABEL, purr1@LABEL   the same with a --variant: LABEL:build=DIR runs DIR/worker/purr
+          (another build, to compare commits), LABEL:NAME=VALUE,... runs with those
+          environment variables set (to compare settings); e.g.
+          --variant old:build=/tmp/old-build --only purrN@old,purrN
 
 Every configuration runs --rounds times, interleaved (A B A B ...). Printed per configuration:
 median and spread (min-max) of wall pages per second and of CPU seconds per page (user +
@@ -71,9 +77,9 @@ def cli(pages, langs, parallel):
     return texts, cpu, rss
 
 
-def purr(binary, pages, langs, threads):
+def purr(binary, pages, langs, threads, extra_env=None):
     import json
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    env = dict(os.environ, OMP_THREAD_LIMIT="1", **(extra_env or {}))
     out, cpu, rss = run([binary, "ocr", "--json", "--threads", str(threads), "--lang", langs]
                         + pages, env)
     texts = {}
@@ -112,7 +118,22 @@ def main():
     ap.add_argument("--set", default="mixed", choices=["clean", "mixed", "real", "all"])
     ap.add_argument("--only", default="cliN,purrN")
     ap.add_argument("--lang", default="nor+swe+dan+eng")
+    ap.add_argument("--variant", action="append", default=[],
+                    help="LABEL:build=DIR or LABEL:NAME=VALUE,... (see above)")
+    ap.add_argument("--kinds", action="store_true",
+                    help="also print the mean CER of each configuration per page kind (folder)")
     args = ap.parse_args()
+    variants = {}
+    for v in args.variant:
+        label, _, spec = v.partition(":")
+        build, env = None, {}
+        for item in filter(None, spec.split(",")):
+            key, _, value = item.partition("=")
+            if key == "build":
+                build = value
+            else:
+                env[key] = value
+        variants[label] = (os.path.join(build, "worker", "purr") if build else None, env)
     binary = os.path.join(args.build, "worker", "purr")
     if not os.access(binary, os.X_OK):
         print(f"bench_fair: {binary} is not built", file=sys.stderr)
@@ -134,10 +155,14 @@ def main():
                 texts, cpu, rss = cli(pages, args.lang, ncores)
             elif c == "cli1":
                 texts, cpu, rss = cli(pages, args.lang, 1)
-            elif c == "purrN":
-                texts, cpu, rss = purr(binary, pages, args.lang, ncores)
-            elif c == "purr1":
-                texts, cpu, rss = purr(binary, pages, args.lang, 1)
+            elif c.split("@")[0] in ("purrN", "purr1"):
+                base, _, label = c.partition("@")
+                if label and label not in variants:
+                    print(f"bench_fair: no --variant {label}", file=sys.stderr)
+                    return 2
+                bin_c, env_c = variants.get(label, (None, {}))
+                texts, cpu, rss = purr(bin_c or binary, pages, args.lang,
+                                       ncores if base == "purrN" else 1, env_c)
             else:
                 print(f"bench_fair: unknown configuration {c}", file=sys.stderr)
                 return 2
@@ -147,7 +172,8 @@ def main():
             r["cpu"].append(cpu / n)
             r["rss"].append(rss / 1024)
             if r["cer"] is None:
-                r["cer"] = sum(cer(truths[p], texts.get(p, "")) for p in pages) / n
+                r["page_cer"] = {p: cer(truths[p], texts.get(p, "")) for p in pages}
+                r["cer"] = sum(r["page_cer"].values()) / n
             print(f"  round {rnd} {c:6} {n / wall:6.3f} pages/s  {cpu / n:5.2f} CPU s/page  "
                   f"peak {rss / 1024:5.0f} MB  load {loadavg()}", flush=True)
     print()
@@ -157,6 +183,29 @@ def main():
         r = results[c]
         print(f"{c:7} {spread(r['rate'], '{:.3f}'):28} {spread(r['cpu'], '{:.2f}'):30} "
               f"{max(r['rss']):8.0f} {r['cer']:.4f}")
+    if args.kinds:
+        kinds = sorted({os.path.basename(os.path.dirname(p)) for p in pages})
+        print()
+        print(f"{'mean CER by kind':18}" + "".join(f"{c:>12}" for c in configs))
+        for k in kinds:
+            members = [p for p in pages if os.path.basename(os.path.dirname(p)) == k]
+            print(f"{k + f' ({len(members)})':18}" + "".join(
+                f"{sum(results[c]['page_cer'][p] for p in members) / len(members):12.4f}"
+                for c in configs))
+        for c in configs[1:]:
+            worse = [p for p in pages
+                     if results[c]["page_cer"][p] > results[configs[0]]["page_cer"][p] + 1e-9]
+            better = [p for p in pages
+                      if results[c]["page_cer"][p] < results[configs[0]]["page_cer"][p] - 1e-9]
+            print(f"{c} against {configs[0]}: {len(better)} pages read better, {len(worse)} worse"
+                  + "".join(f"\n  worse: {os.path.relpath(p, ROOT)} "
+                            f"{results[configs[0]]['page_cer'][p]:.4f} -> "
+                            f"{results[c]['page_cer'][p]:.4f}" for p in worse))
+    for c in configs:
+        if "@" in c and c.split("@")[0] == "purrN" and "purrN" in results:
+            p, q = results[c], results["purrN"]
+            print(f"{c} / purrN: wall {statistics.median(p['rate']) / statistics.median(q['rate']):.2f}x, "
+                  f"CPU per page {statistics.median(q['cpu']) / statistics.median(p['cpu']):.2f}x")
     if "purrN" in results and "cliN" in results:
         p, q = results["purrN"], results["cliN"]
         print(f"purrN / cliN: wall {statistics.median(p['rate']) / statistics.median(q['rate']):.2f}x, "
