@@ -3,7 +3,7 @@
 
   bench/ocr/bench_fair.py [--build build] [--rounds 3] [--set mixed|clean|real|all]
                           [--only cliN,purrN,cli1,purr1] [--lang nor+swe+dan+eng]
-                          [--variant LABEL:KEY=VALUE,...] [--kinds]
+                          [--variant LABEL:KEY=VALUE,...] [--kinds] [--stages]
 
 Page sets (every page has a transcription beside it, so each configuration's CER is shown):
   clean   fixtures/scans/clean300 (rendered, 300 dpi)
@@ -74,7 +74,7 @@ def cli(pages, langs, parallel):
             texts[page] = text
             cpu += c
             rss = max(rss, r)
-    return texts, cpu, rss
+    return texts, cpu, rss, {}
 
 
 def purr(binary, pages, langs, threads, extra_env=None):
@@ -82,12 +82,16 @@ def purr(binary, pages, langs, threads, extra_env=None):
     env = dict(os.environ, OMP_THREAD_LIMIT="1", **(extra_env or {}))
     out, cpu, rss = run([binary, "ocr", "--json", "--threads", str(threads), "--lang", langs]
                         + pages, env)
-    texts = {}
+    texts, stages = {}, {}
     for line in out.splitlines():
         if line.strip():
             doc = json.loads(line)
             texts[doc["file"]] = "\n".join(p.get("text", "") for p in doc.get("pages", []))
-    return texts, cpu, rss
+            for p in doc.get("pages", []):
+                for stage, ms in p.get("stages_ms", {}).items():
+                    stages[stage] = stages.get(stage, 0.0) + ms
+                stages["(page total)"] = stages.get("(page total)", 0.0) + p.get("ms", 0.0)
+    return texts, cpu, rss, stages
 
 
 def page_set(name):
@@ -120,6 +124,8 @@ def main():
     ap.add_argument("--lang", default="nor+swe+dan+eng")
     ap.add_argument("--variant", action="append", default=[],
                     help="LABEL:build=DIR or LABEL:NAME=VALUE,... (see above)")
+    ap.add_argument("--stages", action="store_true",
+                    help="also print purr's own per-stage times (median ms per page and share)")
     ap.add_argument("--kinds", action="store_true",
                     help="also print the mean CER of each configuration per page kind (folder)")
     args = ap.parse_args()
@@ -147,21 +153,21 @@ def main():
     configs = [c.strip() for c in args.only.split(",") if c.strip()]
     print(f"bench_fair: {n} pages ({args.set}), {ncores} cores, languages {args.lang}, "
           f"{args.rounds} rounds interleaved; load average at start {loadavg()}")
-    results = {c: {"rate": [], "cpu": [], "rss": [], "cer": None} for c in configs}
+    results = {c: {"rate": [], "cpu": [], "rss": [], "cer": None, "stages": {}} for c in configs}
     for rnd in range(1, args.rounds + 1):
         for c in configs:
             start = time.monotonic()
             if c == "cliN":
-                texts, cpu, rss = cli(pages, args.lang, ncores)
+                texts, cpu, rss, stages = cli(pages, args.lang, ncores)
             elif c == "cli1":
-                texts, cpu, rss = cli(pages, args.lang, 1)
+                texts, cpu, rss, stages = cli(pages, args.lang, 1)
             elif c.split("@")[0] in ("purrN", "purr1"):
                 base, _, label = c.partition("@")
                 if label and label not in variants:
                     print(f"bench_fair: no --variant {label}", file=sys.stderr)
                     return 2
                 bin_c, env_c = variants.get(label, (None, {}))
-                texts, cpu, rss = purr(bin_c or binary, pages, args.lang,
+                texts, cpu, rss, stages = purr(bin_c or binary, pages, args.lang,
                                        ncores if base == "purrN" else 1, env_c)
             else:
                 print(f"bench_fair: unknown configuration {c}", file=sys.stderr)
@@ -171,6 +177,8 @@ def main():
             r["rate"].append(n / wall)
             r["cpu"].append(cpu / n)
             r["rss"].append(rss / 1024)
+            for stage, ms in stages.items():
+                r["stages"].setdefault(stage, []).append(ms / n)
             if r["cer"] is None:
                 r["page_cer"] = {p: cer(truths[p], texts.get(p, "")) for p in pages}
                 r["cer"] = sum(r["page_cer"].values()) / n
@@ -183,6 +191,22 @@ def main():
         r = results[c]
         print(f"{c:7} {spread(r['rate'], '{:.3f}'):28} {spread(r['cpu'], '{:.2f}'):30} "
               f"{max(r['rss']):8.0f} {r['cer']:.4f}")
+    if args.stages:
+        # Stage times are measured inside purr's page threads (wall time of each stage): their
+        # shares of the page total hold under a changing load better than the totals do.
+        shown = [c for c in configs if results[c]["stages"]]
+        names = sorted({k for c in shown for k in results[c]["stages"]},
+                       key=lambda k: -statistics.median(results[shown[0]]["stages"].get(k, [0])))
+        print()
+        print(f"{'stage, ms/page (share)':22}" + "".join(f"{c:>22}" for c in shown))
+        for k in names:
+            cells = []
+            for c in shown:
+                v = results[c]["stages"].get(k)
+                total = statistics.median(results[c]["stages"]["(page total)"])
+                cells.append(f"{statistics.median(v):10.1f} ({100 * statistics.median(v) / total:4.1f}%)"
+                             if v else "")
+            print(f"{k:22}" + "".join(f"{x:>22}" for x in cells))
     if args.kinds:
         kinds = sorted({os.path.basename(os.path.dirname(p)) for p in pages})
         print()
