@@ -5,6 +5,9 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <string>
+#include <vector>
+
 namespace purr::classify {
 namespace {
 
@@ -35,11 +38,7 @@ void AppendUtf8(UChar32 c, std::string* out) {
 }
 
 // Appends the folded form of one code point (possibly several, e.g. "ss" for ß).
-void FoldCodePoint(UChar32 c, const icu::Normalizer2* nfd, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
-    return;
-  }
+void FoldWithIcu(UChar32 c, const icu::Normalizer2* nfd, std::string* out) {
   icu::UnicodeString decomposed;
   if (nfd == nullptr || !nfd->getDecomposition(c, decomposed)) decomposed = icu::UnicodeString(c);
   icu::UnicodeString folded = decomposed.foldCase();
@@ -55,6 +54,28 @@ const icu::Normalizer2* NfdInstance() {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
   return U_SUCCESS(status) ? nfd : nullptr;
+}
+
+// Code points below this are folded once, into a table: Latin, Greek and Cyrillic letters
+// then cost a lookup instead of an ICU decomposition and case fold each.
+constexpr UChar32 kFoldTableSize = 0x800;
+
+void FoldCodePoint(UChar32 c, const icu::Normalizer2* nfd, std::string* out) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+    return;
+  }
+  if (c < kFoldTableSize) {
+    static const auto* table = [] {
+      auto* t = new std::vector<std::string>(kFoldTableSize);
+      const icu::Normalizer2* table_nfd = NfdInstance();
+      for (UChar32 d = 0x80; d < kFoldTableSize; ++d) FoldWithIcu(d, table_nfd, &(*t)[d]);
+      return t;
+    }();
+    out->append((*table)[static_cast<size_t>(c)]);
+    return;
+  }
+  FoldWithIcu(c, nfd, out);
 }
 
 bool IsSpace(UChar32 c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
@@ -116,7 +137,10 @@ FoldedText Fold(std::string_view original) {
     UChar32 c = 0;
     U8_NEXT(bytes, i, length, c);
     if (c == 0xAD) continue;  // soft hyphen
-    if (c < 0 || c == 0 || IsSpace(c) || c == '\n' || u_isUWhiteSpace(c) || FoldLetter(c) == ' ') {
+    // In ASCII, Unicode's white space is exactly IsSpace and '\n'.
+    const bool space = c < 0x80 ? IsSpace(c) || c == '\n'
+                                : u_isUWhiteSpace(c) || FoldLetter(c) == ' ';
+    if (c < 0 || c == 0 || space) {
       // A run of white space becomes one space, or '\n' when it holds a blank line (a
       // paragraph break, which ends a sentence for negation checks).
       newlines += c == '\n';

@@ -21,6 +21,7 @@ namespace {
 constexpr size_t kMaxHitsPerRule = 3;
 constexpr size_t kSentenceReach = 240;  // bytes either side of a hit checked for negations
 constexpr int64_t kSetMaxMem = 256 << 20;
+constexpr int64_t kNegationSetMaxMem = 32 << 20;
 
 RE2::Options PatternOptions() {
   RE2::Options options;
@@ -141,11 +142,26 @@ std::string_view ClauseAround(std::string_view text, size_t start, size_t end) {
   const size_t sentence_from = from;
   const std::string_view head = text.substr(sentence_from, start - sentence_from);
   const std::string_view tail = text.substr(end, to - end);
-  for (std::string_view brk : kClauseBreaks) {
-    size_t before = head.rfind(brk);
-    if (before != std::string_view::npos) from = std::max(from, sentence_from + before + 1);
-    size_t after = tail.find(brk);
-    if (after != std::string_view::npos) to = std::min(to, end + after);
+  // Every break starts with ',' or ' ': one scan from each side, trying the breaks only there.
+  auto break_at = [](std::string_view s, size_t p) {
+    if (s[p] != ',' && s[p] != ' ') return false;
+    const std::string_view rest = s.substr(p);
+    for (std::string_view brk : kClauseBreaks) {
+      if (rest.substr(0, brk.size()) == brk) return true;
+    }
+    return false;
+  };
+  for (size_t p = head.size(); p-- > 0;) {
+    if (break_at(head, p)) {
+      from = sentence_from + p + 1;
+      break;
+    }
+  }
+  for (size_t p = 0; p < tail.size(); ++p) {
+    if (break_at(tail, p)) {
+      to = end + p;
+      break;
+    }
   }
   return text.substr(from, to - from);
 }
@@ -173,6 +189,9 @@ struct RuleSet::Impl {
   // any language, so a rule firing on a letter in another language ("bestrider" in a
   // Norwegian letter matched by the Danish rule) still sees "bestrider ikke".
   std::map<Class, std::vector<const RE2*>> class_negations;
+  // The same negations of each class in one set, so that a hit's clause is scanned once
+  // rather than once per negation (a class of a large rule set has a hundred and more).
+  std::map<Class, std::unique_ptr<RE2::Set>> negation_sets;
 
   void ParseFile(const RuleFile& file);
   void ParseRule(const YAML::Node& node, const std::string& file);
@@ -341,12 +360,30 @@ Status RuleSet::Impl::BuildSet() {
     }
   }
   if (!set->Compile()) return Status::LimitExceeded("rule set too large to compile");
+  for (const auto& [cls, negations] : class_negations) {
+    RE2::Options negation_options = PatternOptions();
+    negation_options.set_max_mem(kNegationSetMaxMem);
+    auto negation_set = std::make_unique<RE2::Set>(negation_options, RE2::UNANCHORED);
+    bool added = true;
+    for (const RE2* re : negations) {
+      std::string error;
+      added = added && negation_set->Add(re->pattern(), &error) >= 0;
+    }
+    // A set that cannot be built leaves the class to the pattern-by-pattern check.
+    if (added && negation_set->Compile()) negation_sets[cls] = std::move(negation_set);
+  }
   return Status::Ok();
 }
 
 bool RuleSet::Impl::Negated(Class cls, std::string_view sentence) const {
   auto it = class_negations.find(cls);
   if (it == class_negations.end()) return false;
+  if (auto set_it = negation_sets.find(cls); set_it != negation_sets.end()) {
+    RE2::Set::ErrorInfo error;
+    if (set_it->second->Match(sentence, nullptr, &error)) return true;
+    if (error.kind == RE2::Set::kNoError) return false;
+    // The DFA ran out of memory on this clause: check the negations one by one.
+  }
   for (const RE2* re : it->second) {
     if (RE2::PartialMatch(sentence, *re)) return true;
   }
