@@ -38,7 +38,9 @@ std::string_view Trim(std::string_view s) {
 // compare with lower-case literals whose only capital is the first (ASCII) letter.
 std::string AsciiLower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return out;
 }
 
