@@ -147,15 +147,10 @@ bool CrossesParagraph(std::string_view text, size_t from, size_t to) {
 void AddInlineQuotes(std::string_view text, std::vector<Span>* regions) {
   size_t i = 0;
   while (i < text.size()) {
-    // Every opening mark starts with one of these bytes; most bytes of a letter are none.
-    const unsigned char first = static_cast<unsigned char>(text[i]);
-    if (first != '"' && first != 0xE2 && first != 0xC2) {
-      ++i;
-      continue;
-    }
+    // A mark is compared only where its first byte stands: most bytes of a letter open none.
     const QuoteMark* mark = nullptr;
     for (const QuoteMark& m : kQuoteMarks) {
-      if (text.substr(i, m.open.size()) == m.open) {
+      if (m.open[0] == text[i] && text.substr(i, m.open.size()) == m.open) {
         mark = &m;
         break;
       }

@@ -142,12 +142,11 @@ std::string_view ClauseAround(std::string_view text, size_t start, size_t end) {
   const size_t sentence_from = from;
   const std::string_view head = text.substr(sentence_from, start - sentence_from);
   const std::string_view tail = text.substr(end, to - end);
-  // Every break starts with ',' or ' ': one scan from each side, trying the breaks only there.
+  // One scan from each side; a break is compared only where its first byte stands.
   auto break_at = [](std::string_view s, size_t p) {
-    if (s[p] != ',' && s[p] != ' ') return false;
     const std::string_view rest = s.substr(p);
     for (std::string_view brk : kClauseBreaks) {
-      if (rest.substr(0, brk.size()) == brk) return true;
+      if (brk[0] == s[p] && rest.substr(0, brk.size()) == brk) return true;
     }
     return false;
   };

@@ -191,7 +191,7 @@ def main():
         r = results[c]
         print(f"{c:7} {spread(r['rate'], '{:.3f}'):28} {spread(r['cpu'], '{:.2f}'):30} "
               f"{max(r['rss']):8.0f} {r['cer']:.4f}")
-    if args.stages:
+    if args.stages and any(results[c]["stages"] for c in configs):
         # Stage times are measured inside purr's page threads (wall time of each stage): their
         # shares of the page total hold under a changing load better than the totals do.
         shown = [c for c in configs if results[c]["stages"]]
