@@ -74,6 +74,12 @@ TEST(FoldPattern, FoldsOnlyNonAsciiLetters) {
 TEST(Lower, KeepsDiacriticsAndNormalisesToNfc) {
   EXPECT_EQ(Lower("DØDSBO Ärende"), "dødsbo ärende");
   EXPECT_EQ(Lower("do\xCC\x88"), "d\xC3\xB6");
+  EXPECT_EQ(Lower("STRA\xC3\x9F" "E"), "strasse");  // full case folding: ß -> ss
+}
+
+TEST(LowerBadInput, IllFormedUtf8BecomesReplacementCharacters) {
+  EXPECT_EQ(Lower("\xFF" "ABC \xC3"), "\xEF\xBF\xBD" "abc \xEF\xBF\xBD");
+  EXPECT_EQ(Lower(""), "");
 }
 
 }  // namespace
