@@ -17,6 +17,8 @@ packages=(
   liblinear-dev libstemmer-dev
   # store, daemon, archives; OpenSSL for password hashing and session tokens
   libsqlitecpp-dev libsqlite3-dev libpoco-dev libarchive-dev libssl-dev
+  # the PostgreSQL store (libpqxx), and the server its tests start as a throw-away cluster
+  libpqxx-dev postgresql
   # bank files: expat for streaming camt XML (also pulled in by libpoco-dev)
   libexpat1-dev
   # tests and benchmarks

@@ -9,7 +9,7 @@
 
 namespace purr::store::internal {
 
-inline constexpr std::array<const char*, 3> kMigrations = {
+inline constexpr std::array<const char*, 4> kMigrations = {
     // 1: the worker's store.
     R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -277,6 +277,15 @@ INSERT INTO letter_text(rowid, file, text)
                    FROM (SELECT text FROM letter_pages p WHERE p.letter_id = l.id
                          ORDER BY p.page)), '')
   FROM letters l;
+)sql",
+    // 4: named leases, so that of several purr processes on one store only one does a task
+    // at a time (the outbox's delivery).
+    R"sql(
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  until_ms INTEGER NOT NULL
+);
 )sql",
 };
 

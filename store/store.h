@@ -7,10 +7,11 @@
 //     txn.AddAllocation(id, "F-1", 49900);
 //   });
 //
-// One backend today: SQLite through SQLiteCpp (one file, WAL, foreign keys, busy timeout,
-// versioned migrations at open). The interface has no SQL and no sqlite type in it, so a
-// PostgreSQL backend can implement the same classes; the store tests are written against
-// this header only.
+// Two backends, chosen by StoreOptions::path: a file path is SQLite through SQLiteCpp (one
+// file, WAL, foreign keys, busy timeout), a "postgresql://" URL is PostgreSQL through
+// libpqxx (several hosts on one database). Both apply the same numbered schema migrations
+// at open. The interface has no SQL and no driver type in it; the store tests run against
+// both backends through this header only.
 //
 // Errors: the Store methods return Status/Result. Inside Transact the Txn methods throw
 // StoreError on a database failure or a broken invariant (an allocation above the open
@@ -19,8 +20,10 @@
 //
 // Thread safety: a Store may be used from many threads; Transact runs one transaction at a
 // time per Store (a mutex), and a Txn must not leave its callback. Several processes may
-// open the same file: the WAL lets readers run beside the daemon's writer, and writers wait
-// up to the busy timeout.
+// open the same store: on SQLite the WAL lets readers run beside the daemon's writer, and
+// writers wait up to the busy timeout; on PostgreSQL transactions are READ COMMITTED,
+// Read() a REPEATABLE READ READ ONLY snapshot, row locks wait up to the busy timeout
+// (lock_timeout), and a lost connection is made again by the next call.
 #ifndef PURR_STORE_STORE_H_
 #define PURR_STORE_STORE_H_
 
@@ -457,7 +460,9 @@ class Txn {
 // ---- The store ---------------------------------------------------------------------------------
 
 struct StoreOptions {
-  std::string path;              // the database file; created when missing
+  // The SQLite file (created when missing), or a libpq URL "postgresql://[user[:password]@]
+  // [host][:port]/database[?param=value...]" of a database that exists (its tables are made).
+  std::string path;
   int busy_timeout_ms = 10000;
   int readers = 4;               // reader connections for Read()
   // The clock, in milliseconds since 1970 UTC, for every time the store stamps (written as
@@ -498,6 +503,15 @@ class Store {
   virtual Result<bool> KnowsWorkPath(std::string_view work_path) = 0;
   virtual Status MarkJobArchived(int64_t job_id) = 0;
 
+  // Named leases: a task that one of several processes on this store does at a time. True
+  // when `owner` now holds the lease for `lease_ms` (it was free, expired, or already
+  // `owner`'s); false while another owner's lease runs. Release gives it up (if `owner`'s);
+  // LeaseOwner is the holder, expired or not, or empty.
+  virtual Result<bool> TakeLease(std::string_view name, std::string_view owner,
+                                 int lease_ms) = 0;
+  virtual Status ReleaseLease(std::string_view name, std::string_view owner) = 0;
+  virtual Result<std::string> LeaseOwner(std::string_view name) = 0;
+
   // Outbox.
   virtual Result<std::vector<EventRecord>> UndeliveredEvents(std::string_view channel,
                                                             std::string_view due_by) = 0;
@@ -522,6 +536,7 @@ class Store {
   virtual Status Ping() = 0;
 
   virtual int schema_version() const = 0;
+  // The path, or the URL with its password masked.
   virtual const std::string& path() const = 0;
   // The store clock's time, ISO 8601 UTC with milliseconds.
   virtual std::string Now() const = 0;
@@ -530,9 +545,38 @@ class Store {
 // ISO 8601 UTC with milliseconds for a time in ms since 1970.
 std::string FormatTimeMs(int64_t ms);
 
-// Opens (and creates or migrates) the SQLite store. Errors: the file cannot be opened or
-// created, is not a purr store, or has a schema newer than this program knows.
+// Opens (and creates or migrates) the store. Errors: the file cannot be opened or created,
+// the database cannot be reached, it is not a purr store (a SQLite file with other tables,
+// a PostgreSQL schema with other tables), or its schema is newer than this program knows.
 Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);
+
+// True for "postgresql://..." and "postgres://...": OpenStore opens PostgreSQL for these and
+// SQLite for anything else.
+bool IsStoreUrl(std::string_view path);
+// The path, or the URL with its password replaced by "***": for logs and messages.
+std::string StoreDisplayName(std::string_view path);
+
+// What CopyStore copied: the rows of every table and the ledger's sums, counted again in the
+// destination after the copy committed (and equal to the source's, or CopyStore fails).
+struct CopyCount {
+  std::string table;
+  int64_t rows = 0;
+};
+struct CopyReport {
+  std::vector<CopyCount> tables;
+  int64_t invoices_original_minor = 0;
+  int64_t invoices_open_minor = 0;
+  int64_t allocations_minor = 0;
+  int64_t payments_minor = 0;
+  double seconds = 0;
+};
+
+// Copies every row of the store at `from` into the store at `to`, which must hold none
+// (`purr migrate`: a SQLite installation onto PostgreSQL, or back). Both are opened (and
+// migrated) first; the rows go in one transaction of `to`, so a failure leaves it empty.
+// REQUIRES: nothing writes to `from` meanwhile (stop its daemon). Errors: either store cannot
+// be opened, `to` is not empty, a row is refused, or the counts and sums differ.
+Result<CopyReport> CopyStore(const StoreOptions& from, const StoreOptions& to);
 
 // The newest schema version this program writes.
 int CurrentSchemaVersion();

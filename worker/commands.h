@@ -34,6 +34,7 @@ int RunUsersCommand(const CommandArgs& args);
 int RunEventsCommand(const CommandArgs& args);
 int RunStatusCommand(const CommandArgs& args);
 int RunAuditCommand(const CommandArgs& args);
+int RunMigrateCommand(const CommandArgs& args);
 int RunBatchCommand(const CommandArgs& args);
 
 }  // namespace purr

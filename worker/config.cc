@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include "store/store.h"
+
 namespace purr {
 namespace {
 
@@ -107,7 +109,9 @@ Result<Config> ParseConfig(const std::string& text, const std::string& path,
       }
       return v;
     };
-    c.db = path_of("purr.db", "purr.sqlite");
+    // A PostgreSQL URL is kept as written; a file path is relative to the config's folder.
+    const std::string db = conf->getString("purr.db", "purr.sqlite");
+    c.db = store::IsStoreUrl(db) ? db : path_of("purr.db", "purr.sqlite");
     c.store_dir = path_of("purr.store", "store");
     c.inbox_letters = path_of("purr.inbox.letters", "inbox/letters");
     c.inbox_payments = path_of("purr.inbox.payments", "inbox/payments");

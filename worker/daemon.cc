@@ -44,6 +44,10 @@ int64_t NowMs() {
       .count();
 }
 
+// The outbox's delivery lease (store::Store::TakeLease), renewed at every delivery round.
+constexpr const char* kOutboxLease = "outbox";
+constexpr int kOutboxLeaseMs = 60000;
+
 void OnStop(int) { GlobalDaemonSignals().stop = true; }
 void OnReload(int) { GlobalDaemonSignals().reload = true; }
 
@@ -127,6 +131,8 @@ class Daemon {
  private:
   Status Prepare();
   void Recover();
+  // Whether `owner` ("host:pid[:thread]") names a process of this host that has ended.
+  bool EndedHere(const std::string& owner) const;
   // Claims every complete file of an inbox. Returns the number of candidates still waiting
   // (not yet stable).
   int PollInbox(const std::string& kind, const std::string& dir);
@@ -192,21 +198,28 @@ Status Daemon::Prepare() {
   return Status::Ok();
 }
 
+bool Daemon::EndedHere(const std::string& o) const {
+  const size_t first = o.find(':');
+  const size_t second = o.find(':', first == std::string::npos ? 0 : first + 1);
+  // A process of another host is left to its lease.
+  if (first == std::string::npos || o.substr(0, first) != host_) return false;
+  const pid_t pid = static_cast<pid_t>(std::atoll(
+      o.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1)
+          .c_str()));
+  return !(pid > 0 && pid != getpid() && ::kill(pid, 0) == 0);
+}
+
 void Daemon::Recover() {
+  // The outbox's lease of a dead process of this host: free now, not when it runs out.
+  if (Result<std::string> holder = store_->LeaseOwner(kOutboxLease);
+      holder.ok() && !holder->empty() && EndedHere(*holder)) {
+    (void)store_->ReleaseLease(kOutboxLease, *holder);
+  }
   // Jobs a dead process held: released, the attempt counted.
   if (auto running = store_->JobsInState("running"); running.ok()) {
     for (const store::Job& job : *running) {
-      // Owners are "host:pid:thread". A job of another host is left to its lease.
-      const std::string& o = job.lease_owner;
-      const size_t first = o.find(':');
-      const size_t second = o.find(':', first == std::string::npos ? 0 : first + 1);
-      if (first == std::string::npos || o.substr(0, first) != host_) continue;
-      const pid_t pid = static_cast<pid_t>(
-          std::atoll(o.substr(first + 1, second == std::string::npos ? std::string::npos
-                                                                      : second - first - 1)
-                         .c_str()));
-      const bool alive = pid > 0 && pid != getpid() && ::kill(pid, 0) == 0;
-      if (!alive) {
+      // Owners are "host:pid:thread".
+      if (EndedHere(job.lease_owner)) {
         (void)store_->ReleaseJob(job.id, true);
         log_.Warn("job.recovered", {{"job", std::to_string(job.id)}, {"file", job.name},
                                     {"attempts", std::to_string(job.attempts)}});
@@ -402,6 +415,11 @@ void Daemon::Worker(const std::string& kind, int index) {
 }
 
 void Daemon::DeliverOutbox() {
+  // Of several daemons on one store, one delivers at a time: no event is written twice by
+  // two of them at once. A daemon that dies keeps the lease until it runs out (or until a
+  // daemon of its host starts).
+  Result<bool> lead = store_->TakeLease(kOutboxLease, owner_, kOutboxLeaseMs);
+  if (!lead.ok() || !*lead) return;
   if (!Live()->outbox_file.empty()) {
     Result<std::vector<store::EventRecord>> events = store_->UndeliveredEvents("file", "");
     if (events.ok() && !events->empty()) {
@@ -618,7 +636,7 @@ int Daemon::Run() {
   Recover();
   const int workers = config_.workers > 0 ? config_.workers
                                           : std::max(1u, std::thread::hardware_concurrency());
-  log_.Info("daemon.started", {{"store", config_.db},
+  log_.Info("daemon.started", {{"store", store::StoreDisplayName(config_.db)},
                                {"workers", std::to_string(workers)},
                                {"model", pipeline_->ModelVersion()},
                                {"until_idle", options_.until_idle ? "yes" : "no"}});
@@ -648,6 +666,7 @@ int Daemon::Run() {
   signals.stop = true;
   for (std::thread& t : threads) t.join();
   DeliverOutbox();
+  (void)store_->ReleaseLease(kOutboxLease, owner_);
   if (http_) http_->stopAll(true);
   log_.Info("daemon.stopped");
   return 0;

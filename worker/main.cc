@@ -45,6 +45,8 @@ constexpr purr::CommandSpec kCommands[] = {
     {"audit", "the append-only audit log", purr::RunAuditCommand},
     {"users", "the review pages' users: list, add, passwd, disable, enable",
      purr::RunUsersCommand},
+    {"migrate", "copy a whole store into an empty one (SQLite to PostgreSQL)",
+     purr::RunMigrateCommand},
     {"batch", "OCR, classify and report on an archive of scans, resumably",
      purr::RunBatchCommand},
 #endif

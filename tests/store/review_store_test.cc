@@ -13,6 +13,7 @@
 
 #include "store/schema.h"
 #include "store/store.h"
+#include "tests/store/backend.h"
 
 namespace purr::store {
 namespace {
@@ -21,7 +22,7 @@ namespace fs = std::filesystem;
 
 constexpr int64_t kHourMs = 3600 * 1000;
 
-class ReviewStoreTest : public ::testing::Test {
+class ReviewStoreTest : public ::testing::TestWithParam<backends::Backend> {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
@@ -29,13 +30,16 @@ class ReviewStoreTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    location_ = std::make_unique<backends::StoreLocation>(GetParam(), dir_);
     store_ = Open();
   }
   void TearDown() override {
     store_.reset();
+    location_.reset();
     fs::remove_all(dir_);
   }
-  std::string Path() const { return (dir_ / "purr.sqlite").string(); }
+  std::string Path() const { return location_->path(); }
+  bool postgres() const { return GetParam() == backends::Backend::kPostgres; }
   std::unique_ptr<Store> Open(int readers = 4) {
     StoreOptions options;
     options.path = Path();
@@ -199,6 +203,7 @@ class ReviewStoreTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::unique_ptr<backends::StoreLocation> location_;
   std::atomic<int64_t> now_ms_{1764748800000};  // 2025-12-03T08:00:00Z
   std::unique_ptr<Store> store_;
   int64_t file_id_ = 0;
@@ -208,7 +213,7 @@ using Ids = std::vector<int64_t>;
 
 // ---- Users, throttling, sessions ----
 
-TEST_F(ReviewStoreTest, UsersAreInsertedReplacedAndListedByName) {
+TEST_P(ReviewStoreTest, UsersAreInsertedReplacedAndListedByName) {
   Must([&](Txn& t) {
     t.PutUser(User("kari", "admin"));
     t.PutUser(User("anna", "clerk"));
@@ -239,13 +244,13 @@ TEST_F(ReviewStoreTest, UsersAreInsertedReplacedAndListedByName) {
   });
 }
 
-TEST_F(ReviewStoreTest, AnUnknownRoleIsRefused) {
+TEST_P(ReviewStoreTest, AnUnknownRoleIsRefused) {
   Status s = store_->Transact([&](Txn& t) { t.PutUser(User("eve", "root")); });
   EXPECT_FALSE(s.ok());
   MustRead([&](Txn& t) { EXPECT_FALSE(t.GetUser("eve")); });
 }
 
-TEST_F(ReviewStoreTest, ThrottleIsZeroUntilWrittenAndClearedByZero) {
+TEST_P(ReviewStoreTest, ThrottleIsZeroUntilWrittenAndClearedByZero) {
   MustRead([&](Txn& t) {
     SignInThrottle none = t.GetThrottle("kari");
     EXPECT_EQ(none.name, "kari");
@@ -274,7 +279,7 @@ TEST_F(ReviewStoreTest, ThrottleIsZeroUntilWrittenAndClearedByZero) {
   });
 }
 
-TEST_F(ReviewStoreTest, SessionsAreTouchedAndDeletedOneByUserOrByAge) {
+TEST_P(ReviewStoreTest, SessionsAreTouchedAndDeletedOneByUserOrByAge) {
   Must([&](Txn& t) {
     t.PutUser(User("kari", "admin"));
     t.PutUser(User("anna", "clerk"));
@@ -315,7 +320,7 @@ TEST_F(ReviewStoreTest, SessionsAreTouchedAndDeletedOneByUserOrByAge) {
   });
 }
 
-TEST_F(ReviewStoreTest, ASessionNeedsAKnownUser) {
+TEST_P(ReviewStoreTest, ASessionNeedsAKnownUser) {
   Status s = store_->Transact([&](Txn& t) { t.InsertSession(Session("h1", "ghost", 1)); });
   EXPECT_FALSE(s.ok());
   MustRead([&](Txn& t) { EXPECT_FALSE(t.GetSession("h1")); });
@@ -323,14 +328,14 @@ TEST_F(ReviewStoreTest, ASessionNeedsAKnownUser) {
 
 // ---- The follow-up queue ----
 
-TEST_F(ReviewStoreTest, TheQueueIsSortedByDeadlineThenPriorityThenAge) {
+TEST_P(ReviewStoreTest, TheQueueIsSortedByDeadlineThenPriorityThenAge) {
   Queue q = SeedQueue();
   int64_t total = 0;
   EXPECT_EQ(Query(FollowUpQuery(), &total), (Ids{q.c, q.a, q.e, q.d, q.b}));
   EXPECT_EQ(total, 5);
 }
 
-TEST_F(ReviewStoreTest, AFollowUpCarriesItsLettersClassesLegalAndLanguage) {
+TEST_P(ReviewStoreTest, AFollowUpCarriesItsLettersClassesLegalAndLanguage) {
   Queue q = SeedQueue();
   FollowUpRecord b = Get(q.b);
   EXPECT_EQ(b.letter_id, q.l2);
@@ -354,7 +359,7 @@ TEST_F(ReviewStoreTest, AFollowUpCarriesItsLettersClassesLegalAndLanguage) {
   MustRead([&](Txn& t) { EXPECT_FALSE(t.GetFollowUp(q.e + 100)); });
 }
 
-TEST_F(ReviewStoreTest, TheQueueFiltersByStatus) {
+TEST_P(ReviewStoreTest, TheQueueFiltersByStatus) {
   Queue q = SeedQueue();
   Change(q.b, [&](FollowUpRecord& f) {
     f.status = "resolved";
@@ -378,7 +383,7 @@ TEST_F(ReviewStoreTest, TheQueueFiltersByStatus) {
   EXPECT_EQ(b.version, 2);
 }
 
-TEST_F(ReviewStoreTest, TheQueueFiltersByReason) {
+TEST_P(ReviewStoreTest, TheQueueFiltersByReason) {
   Queue q = SeedQueue();
   FollowUpQuery halt;
   halt.reason = "case.halt-letter";
@@ -394,7 +399,7 @@ TEST_F(ReviewStoreTest, TheQueueFiltersByReason) {
   EXPECT_EQ(total, 0);
 }
 
-TEST_F(ReviewStoreTest, TheQueueFiltersByAWholeClass) {
+TEST_P(ReviewStoreTest, TheQueueFiltersByAWholeClass) {
   Queue q = SeedQueue();
   FollowUpQuery complaint;
   complaint.cls = "complaint";
@@ -414,7 +419,7 @@ TEST_F(ReviewStoreTest, TheQueueFiltersByAWholeClass) {
   }
 }
 
-TEST_F(ReviewStoreTest, TheQueueFiltersByLegalAndLanguage) {
+TEST_P(ReviewStoreTest, TheQueueFiltersByLegalAndLanguage) {
   Queue q = SeedQueue();
   FollowUpQuery halt;
   halt.legal = "halt";
@@ -431,7 +436,7 @@ TEST_F(ReviewStoreTest, TheQueueFiltersByLegalAndLanguage) {
   EXPECT_TRUE(Query(danish_halt).empty());
 }
 
-TEST_F(ReviewStoreTest, TheQueueFiltersByAssigneeOrUnassigned) {
+TEST_P(ReviewStoreTest, TheQueueFiltersByAssigneeOrUnassigned) {
   Queue q = SeedQueue();
   Change(q.a, [](FollowUpRecord& f) { f.assignee = "kari"; });
   Change(q.d, [](FollowUpRecord& f) { f.assignee = "anna"; });
@@ -445,7 +450,7 @@ TEST_F(ReviewStoreTest, TheQueueFiltersByAssigneeOrUnassigned) {
   EXPECT_EQ(Query(anyone).size(), 5u);
 }
 
-TEST_F(ReviewStoreTest, TheQueueFiltersByOverdueDeadline) {
+TEST_P(ReviewStoreTest, TheQueueFiltersByOverdueDeadline) {
   Queue q = SeedQueue();
   FollowUpQuery early;
   early.overdue_before = "2026-01-06";
@@ -462,7 +467,7 @@ TEST_F(ReviewStoreTest, TheQueueFiltersByOverdueDeadline) {
   EXPECT_EQ(Query(far), (Ids{q.c, q.a, q.e}));
 }
 
-TEST_F(ReviewStoreTest, TheQueueFiltersByAge) {
+TEST_P(ReviewStoreTest, TheQueueFiltersByAge) {
   Queue q = SeedQueue();
   FollowUpQuery old;
   old.created_before = "2025-12-03T09:00:00.000Z";  // c and d were created at 09:00
@@ -475,7 +480,7 @@ TEST_F(ReviewStoreTest, TheQueueFiltersByAge) {
   EXPECT_TRUE(Query(none).empty());
 }
 
-TEST_F(ReviewStoreTest, TheQueueIsPagedAndTheTotalCountsEveryPage) {
+TEST_P(ReviewStoreTest, TheQueueIsPagedAndTheTotalCountsEveryPage) {
   Queue q = SeedQueue();
   FollowUpQuery page;
   page.limit = 2;
@@ -505,7 +510,7 @@ TEST_F(ReviewStoreTest, TheQueueIsPagedAndTheTotalCountsEveryPage) {
   EXPECT_EQ(total, 5);
 }
 
-TEST_F(ReviewStoreTest, CursorsWalkTheQueueForwardAndBackAsOffsetsDo) {
+TEST_P(ReviewStoreTest, CursorsWalkTheQueueForwardAndBackAsOffsetsDo) {
   Queue q = SeedQueue();
   // One resolved follow-up, so that the walk over every status crosses from open to resolved.
   Must([&](Txn& t) {
@@ -575,7 +580,7 @@ TEST_F(ReviewStoreTest, CursorsWalkTheQueueForwardAndBackAsOffsetsDo) {
   EXPECT_FALSE(second.more_after);
 }
 
-TEST_F(ReviewStoreTest, CountsPerReasonIgnoreTheReasonFilterOnly) {
+TEST_P(ReviewStoreTest, CountsPerReasonIgnoreTheReasonFilterOnly) {
   SeedQueue();
   std::vector<ReasonCount> counts;
   FollowUpQuery all;
@@ -599,7 +604,7 @@ TEST_F(ReviewStoreTest, CountsPerReasonIgnoreTheReasonFilterOnly) {
   EXPECT_TRUE(counts.empty());
 }
 
-TEST_F(ReviewStoreTest, TheFollowUpGenerationRisesWithEveryAddOrChange) {
+TEST_P(ReviewStoreTest, TheFollowUpGenerationRisesWithEveryAddOrChange) {
   int64_t g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0;
   int64_t id = 0;
   MustRead([&](Txn& t) { g0 = t.FollowUpGeneration(); });
@@ -624,7 +629,7 @@ TEST_F(ReviewStoreTest, TheFollowUpGenerationRisesWithEveryAddOrChange) {
   EXPECT_GT(g4, g3);
 }
 
-TEST_F(ReviewStoreTest, AStaleVersionWritesNothing) {
+TEST_P(ReviewStoreTest, AStaleVersionWritesNothing) {
   Queue q = SeedQueue();
   Change(q.a, [](FollowUpRecord& f) { f.assignee = "kari"; });
   Must([&](Txn& t) {
@@ -645,7 +650,7 @@ TEST_F(ReviewStoreTest, AStaleVersionWritesNothing) {
   EXPECT_EQ(a.follow_up.case_id, "S-K-1");
 }
 
-TEST_F(ReviewStoreTest, UpdateWritesStatusAssigneeResolutionCommentAndCase) {
+TEST_P(ReviewStoreTest, UpdateWritesStatusAssigneeResolutionCommentAndCase) {
   Queue q = SeedQueue();
   Change(q.c, [&](FollowUpRecord& f) {
     f.status = "resolved";
@@ -665,7 +670,7 @@ TEST_F(ReviewStoreTest, UpdateWritesStatusAssigneeResolutionCommentAndCase) {
   EXPECT_EQ(c.version, 2);
 }
 
-TEST_F(ReviewStoreTest, FollowUpsOfALetterOrAPayment) {
+TEST_P(ReviewStoreTest, FollowUpsOfALetterOrAPayment) {
   Queue q = SeedQueue();
   MustRead([&](Txn& t) {
     EXPECT_EQ(IdsOf(t.FollowUpsOf(q.l1, "")), (Ids{q.a, q.e}));
@@ -681,7 +686,7 @@ TEST_F(ReviewStoreTest, FollowUpsOfALetterOrAPayment) {
 
 // ---- Letters and corrections ----
 
-TEST_F(ReviewStoreTest, ALetterIsReadBackWithItsPages) {
+TEST_P(ReviewStoreTest, ALetterIsReadBackWithItsPages) {
   LetterRecord l = Letter("sha-1", {"dispute", "complaint"}, "halt", "nb", "S-K-1");
   l.stored_path = "/var/lib/purr/letters/sha-1";
   l.jurisdiction = "NO";
@@ -754,7 +759,7 @@ TEST_F(ReviewStoreTest, ALetterIsReadBackWithItsPages) {
   });
 }
 
-TEST_F(ReviewStoreTest, LettersOfACaseComeWithoutPagesInOrder) {
+TEST_P(ReviewStoreTest, LettersOfACaseComeWithoutPagesInOrder) {
   int64_t l1 = 0, l2 = 0;
   Must([&](Txn& t) {
     LetterRecord first = Letter("a", {"dispute"}, "halt", "nb", "S-K-1");
@@ -776,7 +781,7 @@ TEST_F(ReviewStoreTest, LettersOfACaseComeWithoutPagesInOrder) {
   });
 }
 
-TEST_F(ReviewStoreTest, NewClassesOfALetterReachItsFollowUps) {
+TEST_P(ReviewStoreTest, NewClassesOfALetterReachItsFollowUps) {
   Queue q = SeedQueue();
   Must([&](Txn& t) { t.SetLetterClasses(q.l1, {"complaint", "address_change"}); });
   MustRead([&](Txn& t) {
@@ -796,7 +801,7 @@ TEST_F(ReviewStoreTest, NewClassesOfALetterReachItsFollowUps) {
   EXPECT_EQ(Query(address), (Ids{q.a, q.e}));
 }
 
-TEST_F(ReviewStoreTest, NewClassesForAnUnknownLetterRollBack) {
+TEST_P(ReviewStoreTest, NewClassesForAnUnknownLetterRollBack) {
   Queue q = SeedQueue();
   Status s = store_->Transact([&](Txn& t) {
     t.SetLetterClasses(q.l1, {"other"});
@@ -809,7 +814,7 @@ TEST_F(ReviewStoreTest, NewClassesForAnUnknownLetterRollBack) {
   });
 }
 
-TEST_F(ReviewStoreTest, CorrectionsAreKeptInOrderWithTheStoreTime) {
+TEST_P(ReviewStoreTest, CorrectionsAreKeptInOrderWithTheStoreTime) {
   int64_t id = 0;
   Must([&](Txn& t) { id = t.InsertLetter(Letter("a", {"dispute"}, "halt", "nb", "")); });
   CorrectionRecord c;
@@ -840,7 +845,7 @@ TEST_F(ReviewStoreTest, CorrectionsAreKeptInOrderWithTheStoreTime) {
   });
 }
 
-TEST_F(ReviewStoreTest, ACorrectionNeedsALetter) {
+TEST_P(ReviewStoreTest, ACorrectionNeedsALetter) {
   CorrectionRecord c;
   c.letter_id = 42;
   c.user = "kari";
@@ -850,7 +855,7 @@ TEST_F(ReviewStoreTest, ACorrectionNeedsALetter) {
 
 // ---- Payments ----
 
-TEST_F(ReviewStoreTest, APaymentIsReadWithItsFileAndAllocations) {
+TEST_P(ReviewStoreTest, APaymentIsReadWithItsFileAndAllocations) {
   Must([&](Txn& t) {
     t.PutInvoice(Invoice("F-1", "K-1", 10000));
     t.PutInvoice(Invoice("F-2", "K-1", 10000));
@@ -888,7 +893,7 @@ TEST_F(ReviewStoreTest, APaymentIsReadWithItsFileAndAllocations) {
   });
 }
 
-TEST_F(ReviewStoreTest, PaymentsOfACaseByAllocationOrByTheMatchersCase) {
+TEST_P(ReviewStoreTest, PaymentsOfACaseByAllocationOrByTheMatchersCase) {
   Must([&](Txn& t) {
     t.PutInvoice(Invoice("F-1", "K-1", 10000));
     t.PutInvoice(Invoice("F-2", "K-2", 10000));
@@ -920,7 +925,7 @@ TEST_F(ReviewStoreTest, PaymentsOfACaseByAllocationOrByTheMatchersCase) {
   });
 }
 
-TEST_F(ReviewStoreTest, ADispositionIsSetWithTheAmountLeftUnapplied) {
+TEST_P(ReviewStoreTest, ADispositionIsSetWithTheAmountLeftUnapplied) {
   AddFile();
   Must([&](Txn& t) { t.InsertPayment(Payment("p1", 5000)); });
   Must([&](Txn& t) { t.SetPaymentDisposition("p1", "refund", 1200); });
@@ -938,7 +943,7 @@ TEST_F(ReviewStoreTest, ADispositionIsSetWithTheAmountLeftUnapplied) {
 
 // ---- Cases ----
 
-TEST_F(ReviewStoreTest, ACaseWithItsInvoicesLettersAndPayments) {
+TEST_P(ReviewStoreTest, ACaseWithItsInvoicesLettersAndPayments) {
   int64_t letter = 0;
   Must([&](Txn& t) {
     t.PutInvoice(Invoice("F-2", "K-1", 10000));
@@ -971,7 +976,7 @@ TEST_F(ReviewStoreTest, ACaseWithItsInvoicesLettersAndPayments) {
   });
 }
 
-TEST_F(ReviewStoreTest, TheCaseFlagFollowsHoldsFollowUpsEventsAndPayments) {
+TEST_P(ReviewStoreTest, TheCaseFlagFollowsHoldsFollowUpsEventsAndPayments) {
   Must([&](Txn& t) {
     t.PutInvoice(Invoice("F-1", "K-1", 1000));
     t.PutInvoice(Invoice("F-2", "K-2", 1000));
@@ -1018,7 +1023,7 @@ TEST_F(ReviewStoreTest, TheCaseFlagFollowsHoldsFollowUpsEventsAndPayments) {
   EXPECT_EQ(all->at(1).flag, "open");
 }
 
-TEST_F(ReviewStoreTest, HoldsAreListedAndReleasedOnce) {
+TEST_P(ReviewStoreTest, HoldsAreListedAndReleasedOnce) {
   int64_t letter = 0;
   Must([&](Txn& t) {
     t.PutInvoice(Invoice("F-1", "K-1", 1000));
@@ -1085,7 +1090,7 @@ class SearchTest : public ReviewStoreTest {
 
 using Strings = std::vector<std::string>;
 
-TEST_F(SearchTest, FindsACaseByInvoiceReferenceCaseOrName) {
+TEST_P(SearchTest, FindsACaseByInvoiceReferenceCaseOrName) {
   std::vector<CaseHit> by_invoice = Search("F-1002");
   ASSERT_EQ(by_invoice.size(), 1u);
   EXPECT_EQ(by_invoice[0].case_id, "S-K-1");
@@ -1112,7 +1117,7 @@ TEST_F(SearchTest, FindsACaseByInvoiceReferenceCaseOrName) {
   EXPECT_EQ(Cases("F-2001"), Strings{"S-K-2"});
 }
 
-TEST_F(SearchTest, AtMostLimitHits) {
+TEST_P(SearchTest, AtMostLimitHits) {
   EXPECT_EQ(Search("a", 20).size(), 0u);  // one character is too short for a name search
   EXPECT_EQ(Search("r", 20).size(), 0u);
   EXPECT_EQ(Cases("ER"), (Strings{"S-K-5", "S-K-3"}));  // case-insensitive, by name
@@ -1121,7 +1126,7 @@ TEST_F(SearchTest, AtMostLimitHits) {
   EXPECT_TRUE(Search("er", -1).empty());
 }
 
-TEST_F(SearchTest, HostileTextIsMatchedLiterally) {
+TEST_P(SearchTest, HostileTextIsMatchedLiterally) {
   EXPECT_TRUE(Search("' OR 1=1 --").empty());
   EXPECT_TRUE(Search("\" OR \"\"=\"").empty());
   EXPECT_TRUE(Search("'; DROP TABLE invoices; --").empty());
@@ -1142,7 +1147,7 @@ TEST_F(SearchTest, HostileTextIsMatchedLiterally) {
 
 // ---- The audit log ----
 
-TEST_F(ReviewStoreTest, TheAuditLogIsReadNewestFirstBySubjectAndPaged) {
+TEST_P(ReviewStoreTest, TheAuditLogIsReadNewestFirstBySubjectAndPaged) {
   Must([&](Txn& t) {
     t.Audit("purr/worker", "letter:1", {"link", "case.letter-linked", "KID", 90});
     t.Audit("purr/worker", "payment:p1", {"apply", "payment.auto", "exact", std::nullopt});
@@ -1194,7 +1199,7 @@ TEST_F(ReviewStoreTest, TheAuditLogIsReadNewestFirstBySubjectAndPaged) {
 
 // ---- Store::Read ----
 
-TEST_F(ReviewStoreTest, AReadSeesWhatWasCommittedBeforeIt) {
+TEST_P(ReviewStoreTest, AReadSeesWhatWasCommittedBeforeIt) {
   store_ = Open(1);  // one reader connection: every Read reuses it
   MustRead([&](Txn& t) { EXPECT_TRUE(t.Users().empty()); });
   Must([&](Txn& t) { t.PutUser(User("kari", "clerk")); });
@@ -1224,7 +1229,7 @@ TEST_F(ReviewStoreTest, AReadSeesWhatWasCommittedBeforeIt) {
 
 // Another process (here a second Store on the file) wrote between two transactions of this
 // one: a lookup that stopped at its row must not pin this connection to the old snapshot.
-TEST_F(ReviewStoreTest, TwoStoresOnOneFileSeeEachOthersCommitsAfterLookups) {
+TEST_P(ReviewStoreTest, TwoStoresOnOneFileSeeEachOthersCommitsAfterLookups) {
   std::unique_ptr<Store> other = Open();
   Must([&](Txn& t) { t.PutUser(User("kari", "clerk")); });
   Status looked = other->Transact([&](Txn& t) { EXPECT_TRUE(t.GetUser("kari")); });
@@ -1243,7 +1248,7 @@ TEST_F(ReviewStoreTest, TwoStoresOnOneFileSeeEachOthersCommitsAfterLookups) {
   MustRead([&](Txn& t) { EXPECT_EQ(t.Users().size(), 3u); });
 }
 
-TEST_F(ReviewStoreTest, AWriteInsideAReadFailsWithAStatus) {
+TEST_P(ReviewStoreTest, AWriteInsideAReadFailsWithAStatus) {
   Status s = store_->Read([&](Txn& t) { t.PutUser(User("eve", "admin")); });
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find(Path()), std::string::npos) << s.message();
@@ -1259,7 +1264,7 @@ TEST_F(ReviewStoreTest, AWriteInsideAReadFailsWithAStatus) {
   Must([&](Txn& t) { EXPECT_FALSE(t.GetUser("eve")); });
 }
 
-TEST_F(ReviewStoreTest, AReadRunsWhileATransactionIsOpenInAnotherThread) {
+TEST_P(ReviewStoreTest, AReadRunsWhileATransactionIsOpenInAnotherThread) {
   Must([&](Txn& t) { t.PutUser(User("kari", "clerk")); });
   std::promise<void> writing, may_commit;
   std::future<void> started = writing.get_future();
@@ -1287,7 +1292,7 @@ TEST_F(ReviewStoreTest, AReadRunsWhileATransactionIsOpenInAnotherThread) {
   MustRead([&](Txn& t) { EXPECT_EQ(t.Users().size(), 2u); });
 }
 
-TEST_F(ReviewStoreTest, ManyReadsBesideManyWrites) {
+TEST_P(ReviewStoreTest, ManyReadsBesideManyWrites) {
   std::atomic<bool> stop{false};
   std::atomic<int> failures{0};
   std::vector<std::thread> readers;
@@ -1354,15 +1359,16 @@ INSERT INTO audit(at, actor, subject, action, rule_id, reason, score)
 )sql");
 }
 
-TEST_F(ReviewStoreTest, ASchemaOneStoreMigratesAndKeepsItsRows) {
+TEST_P(ReviewStoreTest, ASchemaOneStoreMigratesAndKeepsItsRows) {
+  if (postgres()) GTEST_SKIP() << "PostgreSQL stores begin at schema 3";
   store_.reset();
   fs::remove_all(dir_);
   fs::create_directories(dir_);
   WriteSchemaOneStore(Path());
   store_ = Open();
   ASSERT_NE(store_, nullptr);
-  EXPECT_EQ(store_->schema_version(), 3);
-  EXPECT_EQ(CurrentSchemaVersion(), 3);
+  EXPECT_EQ(store_->schema_version(), CurrentSchemaVersion());
+  EXPECT_EQ(CurrentSchemaVersion(), 4);
   MustRead([&](Txn& t) {
     // Schema 3: the letters recorded before are in the full-text index.
     Result<TextQuery> q = ParseTextQuery("bestrider");
@@ -1448,9 +1454,12 @@ TEST_F(ReviewStoreTest, ASchemaOneStoreMigratesAndKeepsItsRows) {
   MustRead([&](Txn& t) { EXPECT_TRUE(t.GetSession("h1")); });
 }
 
-TEST_F(ReviewStoreTest, AStoreNewerThanThisPurrIsRefused) {
+TEST_P(ReviewStoreTest, AStoreNewerThanThisPurrIsRefused) {
   store_.reset();
-  {
+  if (postgres()) {
+    backends::PostgresExec(Path(), "UPDATE purr_schema SET version = " +
+                                       std::to_string(CurrentSchemaVersion() + 1));
+  } else {
     SQLite::Database db(Path(), SQLite::OPEN_READWRITE);
     db.exec("PRAGMA user_version = " + std::to_string(CurrentSchemaVersion() + 1));
   }
@@ -1460,6 +1469,10 @@ TEST_F(ReviewStoreTest, AStoreNewerThanThisPurrIsRefused) {
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("newer"), std::string::npos) << s.status().message();
 }
+
+
+PURR_STORE_BACKENDS(ReviewStoreTest);
+PURR_STORE_BACKENDS(SearchTest);
 
 }  // namespace
 }  // namespace purr::store

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/store.h"
+#include "tests/store/backend.h"
 #include "store/text_query.h"
 
 namespace purr::store {
@@ -53,7 +54,7 @@ TEST(TextQueryTest, WhatCannotBeSearched) {
 
 // ---- The index ----
 
-class SearchStoreTest : public ::testing::Test {
+class SearchStoreTest : public ::testing::TestWithParam<backends::Backend> {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
@@ -61,8 +62,9 @@ class SearchStoreTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    location_ = std::make_unique<backends::StoreLocation>(GetParam(), dir_);
     StoreOptions options;
-    options.path = (dir_ / "purr.sqlite").string();
+    options.path = location_->path();
     Result<std::unique_ptr<Store>> s = OpenStore(options);
     ASSERT_TRUE(s.ok()) << s.status().message();
     store_ = std::move(*s);
@@ -73,6 +75,7 @@ class SearchStoreTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
+    location_.reset();
     fs::remove_all(dir_);
   }
   void Add(const std::string& file, const std::string& case_id,
@@ -113,12 +116,13 @@ class SearchStoreTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::unique_ptr<backends::StoreLocation> location_;
   std::unique_ptr<Store> store_;
 };
 
 using Files = std::vector<std::string>;
 
-TEST_F(SearchStoreTest, FindsByNameReferenceAndPhrase) {
+TEST_P(SearchStoreTest, FindsByNameReferenceAndPhrase) {
   std::vector<LetterHit> hits;
   EXPECT_EQ(Find("Tor Einar Haugli", &hits), Files{"dispute.tif"});
   ASSERT_EQ(hits.size(), 1u);
@@ -138,7 +142,7 @@ TEST_F(SearchStoreTest, FindsByNameReferenceAndPhrase) {
   EXPECT_EQ(Find("plan.png"), Files{"plan.png"});  // the file name is indexed too
 }
 
-TEST_F(SearchStoreTest, CaseAccentsAndPrefixes) {
+TEST_P(SearchStoreTest, CaseAccentsAndPrefixes) {
   EXPECT_EQ(Find("alesund"), Files{"dispute.tif"});
   EXPECT_EQ(Find("ÅLESUND"), Files{"dispute.tif"});
   EXPECT_EQ(Find("BAERUM"), Files{});  // æ is a letter of its own, not a+e
@@ -149,7 +153,7 @@ TEST_F(SearchStoreTest, CaseAccentsAndPrefixes) {
   EXPECT_EQ(both, (Files{"dispute.tif", "estate.pdf"}));
 }
 
-TEST_F(SearchStoreTest, TheBackendsOperatorsArePlainWords) {
+TEST_P(SearchStoreTest, TheBackendsOperatorsArePlainWords) {
   for (const char* text : {"AND", "OR Haugli", "NOT", "NEAR(Haugli Tor)", "file:plan",
                            "\"\"\"", "Haugli)", "^Tor", "{file text}: x", "'; DROP TABLE letters; --"}) {
     Result<TextQuery> q = ParseTextQuery(text);
@@ -163,7 +167,7 @@ TEST_F(SearchStoreTest, TheBackendsOperatorsArePlainWords) {
   EXPECT_EQ(Find("Ålesund."), Files{"dispute.tif"});
 }
 
-TEST_F(SearchStoreTest, TheBestMatchComesFirstAndTheLimitHolds) {
+TEST_P(SearchStoreTest, TheBestMatchComesFirstAndTheLimitHolds) {
   for (int i = 0; i < 30; ++i) {
     Add("extra" + std::to_string(i) + ".txt", "", {"Inkasso inkasso brev nummer " + std::to_string(i)});
   }
@@ -174,6 +178,9 @@ TEST_F(SearchStoreTest, TheBestMatchComesFirstAndTheLimitHolds) {
   EXPECT_EQ(found.size(), 5u);
   for (size_t i = 1; i < found.size(); ++i) EXPECT_GE(found[i - 1].score, found[i].score);
 }
+
+
+PURR_STORE_BACKENDS(SearchStoreTest);
 
 }  // namespace
 }  // namespace purr::store

@@ -8,13 +8,14 @@
 #include <thread>
 
 #include "store/store.h"
+#include "tests/store/backend.h"
 
 namespace purr::store {
 namespace {
 
 namespace fs = std::filesystem;
 
-class StoreTest : public ::testing::Test {
+class StoreTest : public ::testing::TestWithParam<backends::Backend> {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
@@ -22,15 +23,18 @@ class StoreTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    location_ = std::make_unique<backends::StoreLocation>(GetParam(), dir_);
     store_ = Open();
   }
   void TearDown() override {
     store_.reset();
+    location_.reset();
     fs::remove_all(dir_);
   }
+  bool postgres() const { return GetParam() == backends::Backend::kPostgres; }
   std::unique_ptr<Store> Open() {
     StoreOptions options;
-    options.path = (dir_ / "purr.sqlite").string();
+    options.path = location_->path();
     options.now_ms = [this] { return now_ms_.load(); };
     Result<std::unique_ptr<Store>> s = OpenStore(options);
     EXPECT_TRUE(s.ok()) << s.status().message();
@@ -71,12 +75,13 @@ class StoreTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::unique_ptr<backends::StoreLocation> location_;
   std::atomic<int64_t> now_ms_{1764748800000};  // 2025-12-03T08:00:00Z
   std::unique_ptr<Store> store_;
   int64_t file_id_ = 0;
 };
 
-TEST_F(StoreTest, OpensWithTheNewestSchemaAndReopens) {
+TEST_P(StoreTest, OpensWithTheNewestSchemaAndReopens) {
   EXPECT_EQ(store_->schema_version(), CurrentSchemaVersion());
   store_.reset();
   store_ = Open();
@@ -84,17 +89,37 @@ TEST_F(StoreTest, OpensWithTheNewestSchemaAndReopens) {
   EXPECT_TRUE(store_->Ping().ok());
 }
 
-TEST_F(StoreTest, RefusesAFileThatIsNotAStore) {
-  {
-    StoreOptions o;
+TEST_P(StoreTest, RefusesAFileThatIsNotAStore) {
+  StoreOptions o;
+  if (postgres()) {
+    // A database of some other program's tables.
+    o.path = location_->Another("other");
+    backends::PostgresExec(o.path, "CREATE TABLE customers (id INTEGER)");
+  } else {
     o.path = (dir_ / "plain.txt").string();
     std::ofstream(o.path) << "not a database at all, just some text that is long enough";
-    Result<std::unique_ptr<Store>> s = OpenStore(o);
-    EXPECT_FALSE(s.ok());
+  }
+  Result<std::unique_ptr<Store>> s = OpenStore(o);
+  ASSERT_FALSE(s.ok());
+  if (postgres()) {
+    EXPECT_NE(s.status().message().find("not a purr store"), std::string::npos)
+        << s.status().message();
   }
 }
 
-TEST_F(StoreTest, InvoicesRoundTrip) {
+TEST_P(StoreTest, AnUnreachableStoreIsAClearError) {
+  StoreOptions o;
+  o.path = postgres() ? "postgresql://purr:secret@/purr_absent?host=/nonexistent&port=1"
+                      : (dir_ / "no" / "such" / "folder" / "purr.sqlite").string();
+  Result<std::unique_ptr<Store>> s = OpenStore(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("cannot open the store"), std::string::npos)
+      << s.status().message();
+  // The password never reaches a message.
+  EXPECT_EQ(s.status().message().find("secret"), std::string::npos) << s.status().message();
+}
+
+TEST_P(StoreTest, InvoicesRoundTrip) {
   Must([&](Txn& t) {
     InvoiceRecord r = Invoice("F-1", "K-1", 49900, true);
     r.payer_accounts = {"NO9386011117947", "quote \" back\\slash", "tab\tnew\nline", "ø å ä €", ""};
@@ -114,7 +139,7 @@ TEST_F(StoreTest, InvoicesRoundTrip) {
   });
 }
 
-TEST_F(StoreTest, AllocationLowersTheOpenAmountAndPaysTheInvoiceAtZero) {
+TEST_P(StoreTest, AllocationLowersTheOpenAmountAndPaysTheInvoiceAtZero) {
   Must([&](Txn& t) { t.PutInvoice(Invoice("F-1", "K-1", 10000)); });
   AddFile();
   Must([&](Txn& t) {
@@ -133,7 +158,7 @@ TEST_F(StoreTest, AllocationLowersTheOpenAmountAndPaysTheInvoiceAtZero) {
   EXPECT_EQ(payments->at(1).allocations.at(0).amount_minor, 6000);
 }
 
-TEST_F(StoreTest, AnAllocationAboveTheOpenAmountRollsTheWholeTransactionBack) {
+TEST_P(StoreTest, AnAllocationAboveTheOpenAmountRollsTheWholeTransactionBack) {
   Must([&](Txn& t) { t.PutInvoice(Invoice("F-1", "K-1", 10000)); });
   AddFile();
   Status s = store_->Transact([&](Txn& t) {
@@ -145,7 +170,7 @@ TEST_F(StoreTest, AnAllocationAboveTheOpenAmountRollsTheWholeTransactionBack) {
   Must([&](Txn& t) { EXPECT_FALSE(t.HasPayment("p1")); });
 }
 
-TEST_F(StoreTest, APaymentIdIsRecordedOnce) {
+TEST_P(StoreTest, APaymentIdIsRecordedOnce) {
   AddFile();
   Must([&](Txn& t) { t.InsertPayment(Payment("p1", 100)); });
   Status again = store_->Transact([&](Txn& t) { t.InsertPayment(Payment("p1", 100)); });
@@ -153,7 +178,7 @@ TEST_F(StoreTest, APaymentIdIsRecordedOnce) {
   Must([&](Txn& t) { EXPECT_TRUE(t.HasPayment("p1")); });
 }
 
-TEST_F(StoreTest, EventsAreWrittenOncePerIdempotencyKey) {
+TEST_P(StoreTest, EventsAreWrittenOncePerIdempotencyKey) {
   EventRecord e;
   e.event_id = "evt-1";
   e.idempotency_key = "reactivate:K-1:p1";
@@ -178,7 +203,7 @@ TEST_F(StoreTest, EventsAreWrittenOncePerIdempotencyKey) {
   EXPECT_EQ(store_->UndeliveredEvents("file", "")->size(), 1u);
 }
 
-TEST_F(StoreTest, TheAuditLogIsAppendOnly) {
+TEST_P(StoreTest, TheAuditLogIsAppendOnly) {
   Must([&](Txn& t) { t.Audit("purr/test", "case:S-1", {"hold", "case.halt-letter", "why", 90}); });
   Result<std::vector<AuditRecord>> log = store_->AuditLog();
   ASSERT_TRUE(log.ok());
@@ -189,7 +214,7 @@ TEST_F(StoreTest, TheAuditLogIsAppendOnly) {
   // and DELETE on the table with triggers.
 }
 
-TEST_F(StoreTest, AClaimedJobIsLeasedAndTakenAgainWhenTheLeaseRunsOut) {
+TEST_P(StoreTest, AClaimedJobIsLeasedAndTakenAgainWhenTheLeaseRunsOut) {
   Result<int64_t> id = store_->EnqueueJob("letter", "/w/1-a.txt", "a.txt", "2026-12-01T00:00:00.000Z");
   ASSERT_TRUE(id.ok());
   Result<std::optional<Job>> first = store_->ClaimJob("letter", "host:1", 1000);
@@ -206,7 +231,7 @@ TEST_F(StoreTest, AClaimedJobIsLeasedAndTakenAgainWhenTheLeaseRunsOut) {
   EXPECT_FALSE(*store_->ClaimJob("letter", "host:3", 1000));
 }
 
-TEST_F(StoreTest, APaymentFileWaitsForTheLettersThatArrivedBeforeIt) {
+TEST_P(StoreTest, APaymentFileWaitsForTheLettersThatArrivedBeforeIt) {
   Result<int64_t> letter = store_->EnqueueJob("letter", "/w/1-l.txt", "l.txt", "t");
   Result<int64_t> payments = store_->EnqueueJob("payments", "/w/2-p.csv", "p.csv", "t");
   ASSERT_TRUE(letter.ok() && payments.ok());
@@ -222,7 +247,7 @@ TEST_F(StoreTest, APaymentFileWaitsForTheLettersThatArrivedBeforeIt) {
   EXPECT_TRUE(*store_->ClaimJob("payments", "h", 1000, "letter"));
 }
 
-TEST_F(StoreTest, AJobThatFailsMaxAttemptsTimesFails) {
+TEST_P(StoreTest, AJobThatFailsMaxAttemptsTimesFails) {
   Result<int64_t> id = store_->EnqueueJob("payments", "/w/1-b.xml", "b.xml", "t");
   ASSERT_TRUE(id.ok());
   for (int attempt = 1; attempt <= 3; ++attempt) {
@@ -239,7 +264,7 @@ TEST_F(StoreTest, AJobThatFailsMaxAttemptsTimesFails) {
   EXPECT_EQ(failed->at(0).last_error, "store busy");
 }
 
-TEST_F(StoreTest, ReleasingAJobCountsTheAttemptOnlyWhenAsked) {
+TEST_P(StoreTest, ReleasingAJobCountsTheAttemptOnlyWhenAsked) {
   Result<int64_t> id = store_->EnqueueJob("letter", "/w/1-c.txt", "c.txt", "t");
   ASSERT_TRUE(store_->ClaimJob("letter", "h", 60000).ok());
   ASSERT_TRUE(store_->ReleaseJob(*id, false).ok());
@@ -248,7 +273,7 @@ TEST_F(StoreTest, ReleasingAJobCountsTheAttemptOnlyWhenAsked) {
   EXPECT_EQ((*store_->ClaimJob("letter", "h", 60000))->attempts, 2);
 }
 
-TEST_F(StoreTest, LettersHoldsAndFollowUpsMakeTheCaseFlag) {
+TEST_P(StoreTest, LettersHoldsAndFollowUpsMakeTheCaseFlag) {
   Must([&](Txn& t) {
     t.PutInvoice(Invoice("F-1", "K-1", 100));
     t.PutInvoice(Invoice("F-2", "K-2", 100));
@@ -289,7 +314,7 @@ TEST_F(StoreTest, LettersHoldsAndFollowUpsMakeTheCaseFlag) {
   EXPECT_EQ(items->at(0).follow_up.deadline, "2026-12-15");
 }
 
-TEST_F(StoreTest, WaitingProofsAndBookedPayments) {
+TEST_P(StoreTest, WaitingProofsAndBookedPayments) {
   Must([&](Txn& t) { t.PutInvoice(Invoice("F-1", "K-1", 10000)); });
   AddFile();
   Must([&](Txn& t) {
@@ -316,7 +341,7 @@ TEST_F(StoreTest, WaitingProofsAndBookedPayments) {
   });
 }
 
-TEST_F(StoreTest, GenerationsTellImportsFromAllocations) {
+TEST_P(StoreTest, GenerationsTellImportsFromAllocations) {
   int64_t ledger0 = 0, ids0 = 0;
   Must([&](Txn& t) {
     ledger0 = t.LedgerGeneration();
@@ -336,7 +361,7 @@ TEST_F(StoreTest, GenerationsTellImportsFromAllocations) {
   });
 }
 
-TEST_F(StoreTest, TwoConnectionsSeeEachOthersCommits) {
+TEST_P(StoreTest, TwoConnectionsSeeEachOthersCommits) {
   std::unique_ptr<Store> other = Open();
   Must([&](Txn& t) { t.PutInvoice(Invoice("F-1", "K-1", 100)); });
   Result<std::vector<InvoiceRecord>> seen = other->Invoices();
@@ -344,7 +369,26 @@ TEST_F(StoreTest, TwoConnectionsSeeEachOthersCommits) {
   EXPECT_EQ(seen->size(), 1u);
 }
 
-TEST_F(StoreTest, ConcurrentTransactionsFromManyThreadsAllCommit) {
+TEST_P(StoreTest, ALeaseIsHeldByOneOwnerUntilItRunsOutOrIsReleased) {
+  std::unique_ptr<Store> other = Open();  // another process on the same store
+  EXPECT_EQ(*store_->LeaseOwner("outbox"), "");
+  EXPECT_TRUE(*store_->TakeLease("outbox", "a:1", 10000));
+  EXPECT_FALSE(*other->TakeLease("outbox", "b:2", 10000));
+  EXPECT_TRUE(*store_->TakeLease("outbox", "a:1", 10000));  // renewed
+  EXPECT_EQ(*other->LeaseOwner("outbox"), "a:1");
+  now_ms_ += 9999;
+  EXPECT_FALSE(*other->TakeLease("outbox", "b:2", 10000));
+  now_ms_ += 2;
+  EXPECT_TRUE(*other->TakeLease("outbox", "b:2", 10000));  // a's ran out
+  EXPECT_FALSE(*store_->TakeLease("outbox", "a:1", 10000));
+  EXPECT_TRUE(store_->ReleaseLease("outbox", "a:1").ok());  // not a's: nothing happens
+  EXPECT_EQ(*store_->LeaseOwner("outbox"), "b:2");
+  EXPECT_TRUE(other->ReleaseLease("outbox", "b:2").ok());
+  EXPECT_TRUE(*store_->TakeLease("outbox", "a:1", 10000));
+  EXPECT_TRUE(*store_->TakeLease("other-task", "b:2", 10000));  // leases are by name
+}
+
+TEST_P(StoreTest, ConcurrentTransactionsFromManyThreadsAllCommit) {
   AddFile();
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
@@ -362,6 +406,9 @@ TEST_F(StoreTest, ConcurrentTransactionsFromManyThreadsAllCommit) {
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(store_->Payments()->size(), 100u);
 }
+
+
+PURR_STORE_BACKENDS(StoreTest);
 
 }  // namespace
 }  // namespace purr::store

@@ -1,6 +1,8 @@
 // purr run end to end: the real binary on temporary folders and a real SQLite file, the
 // bundled demo inbox (fixtures/demo), a webhook receiver on 127.0.0.1, and SIGKILL at
-// random moments.
+// random moments. With PURR_TEST_STORE=postgresql every installation's store is a fresh
+// database on the tests' PostgreSQL cluster instead (ctest runs the demo inbox, the ledger
+// and the crash tests so too, as Postgres.*).
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -36,6 +38,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/store/backend.h"
 #include "tests/worker/local_http.h"
 #include "tests/worker/run_purr.h"
 
@@ -63,16 +66,31 @@ size_t CountFiles(const fs::path& dir, const std::string& suffix_to_skip = ".rea
   return n;
 }
 
+// Whether this run's stores are PostgreSQL databases (ctest's Postgres.* tests).
+bool PostgresRun() {
+  const char* backend = std::getenv("PURR_TEST_STORE");
+  return backend && std::string(backend) == "postgresql";
+}
+
 // A folder with purr.conf, inboxes and the bundled ledger imported.
 class Installation {
  public:
-  explicit Installation(const std::string& name, const std::string& extra_config = "") {
+  // `sqlite`: a SQLite store whatever PURR_TEST_STORE says.
+  explicit Installation(const std::string& name, const std::string& extra_config = "",
+                        bool sqlite = false) {
     root_ = fs::temp_directory_path() / ("purr_daemon_" + name + "_" + std::to_string(getpid()));
     fs::remove_all(root_);
     fs::create_directories(root_ / "inbox" / "letters");
     fs::create_directories(root_ / "inbox" / "payments");
+    std::string db = "purr.sqlite";
+    if (!sqlite && PostgresRun()) {
+      location_ = std::make_unique<store::backends::StoreLocation>(
+          store::backends::Backend::kPostgres, root_);
+      db = location_->path();
+      ::setenv("OMP_THREAD_LIMIT", "1", 0);  // as ctest sets it for the SQLite runs
+    }
     std::ofstream conf(config());
-    conf << "purr.db = purr.sqlite\n"
+    conf << "purr.db = " << db << "\n"
             "purr.rules = " << PURR_SOURCE_DIR << "/rules\n"
             "purr.workers = 2\n"
             "purr.poll_interval_ms = 50\n"
@@ -115,6 +133,7 @@ class Installation {
 
  private:
   fs::path root_;
+  std::unique_ptr<store::backends::StoreLocation> location_;  // PostgreSQL only
 };
 
 const std::string kDemo = std::string(PURR_SOURCE_DIR) + "/fixtures/demo";
@@ -901,6 +920,76 @@ TEST(PurrUsers, AddListPasswdDisableEnableFromTheCommandLine) {
   EXPECT_NE(audit.out.find("user_passwd"), std::string::npos);
   EXPECT_NE(audit.out.find("user_disable"), std::string::npos);
   EXPECT_NE(audit.out.find("user_enable"), std::string::npos);
+}
+
+// An installation that ran on SQLite moves to PostgreSQL: every listing reads the same on
+// both, a second copy into the now full database is refused, and the daemon carries on there.
+TEST(DaemonMigrate, ASqliteInstallationMovesToPostgresWithEveryRow) {
+  if (!PostgresRun()) GTEST_SKIP() << "needs the tests' PostgreSQL (ctest runs Postgres.DaemonMigrate.*)";
+  Installation install("migrate", "", /*sqlite=*/true);
+  ASSERT_EQ(install.Purr("invoices", {"import", kDemo + "/ledger.csv"}).exit_code, 0);
+  for (const auto& entry : fs::directory_iterator(kDemo + "/inbox/letters")) {
+    install.DropLetter(entry.path().string());
+  }
+  for (const auto& entry : fs::directory_iterator(kDemo + "/inbox/payments")) {
+    install.DropPayments(entry.path().string());
+  }
+  PurrRun run = install.RunUntilIdle();
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string sqlite = install.path("purr.sqlite").string();
+  store::backends::StoreLocation pg(store::backends::Backend::kPostgres, install.path(""));
+
+  PurrRun migrate = RunPurr({"migrate", "--from", sqlite, "--to", pg.path()});
+  ASSERT_EQ(migrate.exit_code, 0) << migrate.out << migrate.err;
+  EXPECT_NE(migrate.out.find("every count and sum agrees"), std::string::npos) << migrate.out;
+  EXPECT_NE(migrate.out.find("letters"), std::string::npos) << migrate.out;
+
+  for (std::vector<std::string> listing :
+       std::vector<std::vector<std::string>>{{"invoices"}, {"letters"}, {"allocations"},
+                                             {"cases"}, {"followups", "--all"}, {"events"},
+                                             {"audit"}}) {
+    std::vector<std::string> on_sqlite = listing, on_pg = listing;
+    for (auto* args : {&on_sqlite, &on_pg}) args->push_back("--json");
+    on_sqlite.insert(on_sqlite.end(), {"--db", sqlite});
+    on_pg.insert(on_pg.end(), {"--db", pg.path()});
+    PurrRun a = RunPurr(on_sqlite), b = RunPurr(on_pg);
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+    EXPECT_FALSE(a.out.empty()) << listing[0];
+    EXPECT_EQ(a.out, b.out) << "purr " << listing[0] << " differs after the move";
+  }
+  // The same letters are found by the same words.
+  auto found = [&](const std::string& db) {
+    PurrRun s = RunPurr({"search", "--json", "--db", db, "kravet"});
+    std::set<int64_t> ids;
+    for (const Object::Ptr& o : JsonLines(s.out)) ids.insert(o->getValue<int64_t>("letter"));
+    return ids;
+  };
+  EXPECT_FALSE(found(sqlite).empty());
+  EXPECT_EQ(found(sqlite), found(pg.path()));
+
+  PurrRun again = RunPurr({"migrate", "--from", sqlite, "--to", pg.path()});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("not empty"), std::string::npos) << again.err;
+
+  // The daemon goes on on PostgreSQL: the next delivery, nothing applied twice.
+  {
+    std::string conf;
+    std::ifstream in(install.config());
+    for (std::string line; std::getline(in, line);) {
+      conf += line.rfind("purr.db", 0) == 0 ? "purr.db = " + pg.path() : line;
+      conf += "\n";
+    }
+    std::ofstream(install.config()) << conf;
+  }
+  for (const auto& entry : fs::directory_iterator(kDemo + "/inbox/payments")) {
+    install.DropPayments(entry.path().string(), "again-" + entry.path().filename().string());
+  }
+  PurrRun next = install.RunUntilIdle();
+  ASSERT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_EQ(RunPurr({"allocations", "--json", "--db", sqlite}).out,
+            RunPurr({"allocations", "--json", "--db", pg.path()}).out)
+      << "a redelivered payment file applies nothing";
 }
 
 }  // namespace

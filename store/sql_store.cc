@@ -1,6 +1,5 @@
-// The SQLite backend of store::Store (SQLiteCpp). Every SQL statement of purr lives here.
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <sqlite3.h>
+// store::Store on SQLite or PostgreSQL (store/sql_db.h). Every SQL statement of purr lives
+// here and in the two schemas; where the dialects differ the query says so.
 
 #include <algorithm>
 #include <chrono>
@@ -13,10 +12,17 @@
 #include <sstream>
 
 #include "store/schema.h"
+#include "store/schema_pg.h"
+#include "store/sql_db.h"
+#include "store/text_index.h"
 #include "store/store.h"
 
 namespace purr::store {
 namespace {
+
+using internal::Db;
+using internal::Dialect;
+using internal::Stmt;
 
 // Lists of strings are stored as JSON arrays, written and read here without a JSON library
 // (a million invoices are read at every matcher build). Reading accepts what ToJson writes
@@ -123,49 +129,15 @@ int64_t SystemNowMs() {
       .count();
 }
 
-std::string Col(SQLite::Statement& s, int i) { return s.getColumn(i).getString(); }
-int64_t ColInt(SQLite::Statement& s, int i) { return s.getColumn(i).getInt64(); }
+std::string Col(Stmt& s, int i) { return s.Text(i); }
+int64_t ColInt(Stmt& s, int i) { return s.Int(i); }
 
-// One SQLite connection with its prepared statements (keyed by the SQL text's address:
-// every statement is a literal).
-struct Conn {
-  std::unique_ptr<SQLite::Database> db;
-  std::map<const char*, std::unique_ptr<SQLite::Statement>> statements;
+class SqlStore;
 
-  SQLite::Statement& Sql(const char* sql) {
-    auto it = statements.find(sql);
-    if (it == statements.end()) {
-      it = statements.emplace(sql, std::make_unique<SQLite::Statement>(*db, sql)).first;
-    }
-    it->second->reset();
-    it->second->clearBindings();
-    return *it->second;
-  }
-};
-
-// Resets every cached statement of a connection when it goes out of scope. A statement left
-// on its row (every lookup) keeps the connection's read snapshot open even after COMMIT: the
-// connection would go on reading that old snapshot, and in WAL mode fail to begin a write
-// (SQLITE_BUSY_SNAPSHOT) once another connection or process wrote.
-class StatementsDone {
- public:
-  explicit StatementsDone(Conn& conn) : conn_(conn) {}
-  StatementsDone(const StatementsDone&) = delete;
-  StatementsDone& operator=(const StatementsDone&) = delete;
-  ~StatementsDone() {
-    for (auto& entry : conn_.statements) entry.second->tryReset();
-  }
-
- private:
-  Conn& conn_;
-};
-
-class SqliteStore;
-
-class SqliteTxn : public Txn {
+class SqlTxn : public Txn {
  public:
   // Everything a transaction writes carries its start time.
-  SqliteTxn(Conn& conn, std::string now) : conn_(conn), now_(std::move(now)) {}
+  SqlTxn(Db& db, std::string now) : db_(db), now_(std::move(now)) {}
 
   std::optional<InvoiceRecord> GetInvoice(std::string_view invoice) override;
   void PutInvoice(const InvoiceRecord& invoice) override;
@@ -231,6 +203,9 @@ class SqliteTxn : public Txn {
   void ReleaseHold(int64_t hold_id, std::string_view released_by) override;
   std::vector<CaseHit> SearchCases(std::string_view text, int limit) override;
   std::vector<LetterHit> SearchLetters(const TextQuery& query, int limit) override;
+  std::vector<LetterHit> SearchLettersPostgres(const TextQuery& query, int limit);
+  // The letter's file name and text into the full-text index.
+  void IndexLetterText(int64_t id, const std::string& file, const std::string& text);
   std::vector<AuditRecord> AuditOf(const std::vector<std::string>& subjects, int64_t limit,
                                    int64_t offset) override;
   int64_t AuditCount() override;
@@ -242,20 +217,23 @@ class SqliteTxn : public Txn {
  private:
   std::unordered_set<std::string> customers_done_;
   std::unordered_set<std::string> cases_done_;
-  SQLite::Statement& Sql(const char* sql);
+  Stmt& Sql(const char* sql) { return db_.Sql(sql); }
   // A statement whose text is built at run time (filters): prepared each time.
-  std::unique_ptr<SQLite::Statement> Dynamic(const std::string& sql);
-  Conn& conn_;
+  std::unique_ptr<Stmt> Dynamic(const std::string& sql) { return db_.Prepare(sql); }
+  bool postgres() const { return db_.dialect() == Dialect::kPostgres; }
+  Db& db_;
   const std::string now_;
 };
 
-class SqliteStore : public Store {
+class SqlStore : public Store {
  public:
-  SqliteStore(std::unique_ptr<SQLite::Database> db, StoreOptions options)
-      : options_(std::move(options)) {
-    writer_.db = std::move(db);
-    db_ = writer_.db.get();
-  }
+  // `open` makes a connection: read-only ones for Read() (SQLite; PostgreSQL's are plain
+  // connections whose transactions are read-only). `name` is the path, or the URL with its
+  // password masked, for messages.
+  using Opener = std::function<std::unique_ptr<Db>(bool read_only)>;
+  SqlStore(Dialect dialect, Opener open, std::string name, StoreOptions options)
+      : dialect_(dialect), open_(std::move(open)), name_(std::move(name)),
+        options_(std::move(options)) {}
 
   Status Migrate();
 
@@ -270,6 +248,9 @@ class SqliteStore : public Store {
   Result<std::vector<Job>> JobsInState(std::string_view state) override;
   Result<bool> KnowsWorkPath(std::string_view work_path) override;
   Status MarkJobArchived(int64_t job_id) override;
+  Result<bool> TakeLease(std::string_view name, std::string_view owner, int lease_ms) override;
+  Status ReleaseLease(std::string_view name, std::string_view owner) override;
+  Result<std::string> LeaseOwner(std::string_view name) override;
   Result<std::vector<EventRecord>> UndeliveredEvents(std::string_view channel,
                                                     std::string_view due_by) override;
   Status MarkDelivered(const std::vector<std::string>& event_ids,
@@ -287,47 +268,53 @@ class SqliteStore : public Store {
   Result<std::string> LastActivity() override;
   Status Ping() override;
   int schema_version() const override { return schema_version_; }
-  const std::string& path() const override { return options_.path; }
+  const std::string& path() const override { return name_; }
   std::string Now() const override { return FormatTimeMs(NowMs()); }
 
   int64_t NowMs() const { return options_.now_ms ? options_.now_ms() : SystemNowMs(); }
-  SQLite::Statement& Sql(const char* sql) { return writer_.Sql(sql); }
+  // The writer connection; REQUIRES: mu_ held, inside Guarded/Transact.
+  Stmt& Sql(const char* sql) { return writer_->Sql(sql); }
 
  private:
-  // Runs fn under the mutex, turning SQLite's exceptions into a Status.
+  Status MigrateSqlite();
+  Status MigratePostgres();
+  // Runs fn in one transaction on the writer connection under the mutex, turning the
+  // drivers' exceptions into a Status (`what` names the operation).
   template <typename T>
-  Result<T> Guarded(const char* what, const std::function<T()>& fn);
-  Status GuardedStatus(const char* what, const std::function<void()>& fn);
-  InvoiceRecord ReadInvoice(SQLite::Statement& s);
+  Result<T> Guarded(const char* what, bool write, const std::function<T()>& fn);
+  Status GuardedStatus(const char* what, bool write, const std::function<void()>& fn);
+  // The Status for a failed transaction; drops a connection that is gone, so the next call
+  // connects again.
+  Status Failure(const std::string& what, const std::exception& e, std::unique_ptr<Db>* conn);
+  // Connects the writer when it is not (first use, or after a lost connection).
+  void EnsureWriter();
 
   // A reader connection for Read(), opened on first use; returned by Release.
-  Result<Conn*> AcquireReader();
-  void ReleaseReader(Conn* conn);
+  Result<Db*> AcquireReader();
+  void ReleaseReader(Db* conn, bool broken);
+
+  const Dialect dialect_;
+  const Opener open_;
+  const std::string name_;
+  const StoreOptions options_;
+  int schema_version_ = 0;  // set by Migrate, before other threads see the store
 
   std::mutex mu_;
-  Conn writer_;                // guarded by mu_
-  SQLite::Database* db_;       // writer_.db; guarded by mu_
-  StoreOptions options_;
+  std::unique_ptr<Db> writer_;  // guarded by mu_
+
   std::mutex readers_mu_;
   std::condition_variable reader_free_;
-  std::vector<std::unique_ptr<Conn>> readers_;  // guarded by readers_mu_
-  std::vector<Conn*> idle_readers_;             // guarded by readers_mu_
-  int schema_version_ = 0;
+  std::vector<std::unique_ptr<Db>> readers_;  // guarded by readers_mu_
+  std::vector<Db*> idle_readers_;             // guarded by readers_mu_
 
-  friend class SqliteTxn;
+  friend class SqlTxn;
 };
-
-SQLite::Statement& SqliteTxn::Sql(const char* sql) { return conn_.Sql(sql); }
-
-std::unique_ptr<SQLite::Statement> SqliteTxn::Dynamic(const std::string& sql) {
-  return std::make_unique<SQLite::Statement>(*conn_.db, sql);
-}
 
 constexpr const char* kInvoiceColumns =
     "invoice, customer, case_id, reference, original_minor, open_minor, currency, due_date, "
     "status, blocking, customer_name, payer_accounts, listed";
 
-InvoiceRecord ReadInvoiceRow(SQLite::Statement& s) {
+InvoiceRecord ReadInvoiceRow(Stmt& s) {
   InvoiceRecord r;
   r.invoice = Col(s, 0);
   r.customer = Col(s, 1);
@@ -345,8 +332,8 @@ InvoiceRecord ReadInvoiceRow(SQLite::Statement& s) {
   return r;
 }
 
-std::optional<InvoiceRecord> SqliteTxn::GetInvoice(std::string_view invoice) {
-  SQLite::Statement& s = Sql(
+std::optional<InvoiceRecord> SqlTxn::GetInvoice(std::string_view invoice) {
+  Stmt& s = Sql(
       "SELECT invoice, customer, case_id, reference, original_minor, open_minor, currency, "
       "due_date, status, blocking, customer_name, payer_accounts, listed FROM invoices "
       "WHERE invoice = ?");
@@ -355,11 +342,11 @@ std::optional<InvoiceRecord> SqliteTxn::GetInvoice(std::string_view invoice) {
   return ReadInvoiceRow(s);
 }
 
-void SqliteTxn::PutInvoice(const InvoiceRecord& r) {
+void SqlTxn::PutInvoice(const InvoiceRecord& r) {
   const std::string now = now_;
   // An import writes the same customer and case for each of their invoices: once is enough.
   if (customers_done_.insert(r.customer + '\x1f' + r.customer_name).second) {
-    SQLite::Statement& c = Sql(
+    Stmt& c = Sql(
         "INSERT INTO customers(customer, name) VALUES (?, ?) "
         "ON CONFLICT(customer) DO UPDATE SET name = excluded.name WHERE excluded.name <> ''");
     c.bind(1, r.customer);
@@ -368,13 +355,13 @@ void SqliteTxn::PutInvoice(const InvoiceRecord& r) {
   }
   const std::string case_id = r.case_id.empty() ? r.customer : r.case_id;
   if (cases_done_.insert(case_id).second) {
-    SQLite::Statement& k = Sql(
+    Stmt& k = Sql(
         "INSERT INTO cases(case_id, customer) VALUES (?, ?) ON CONFLICT(case_id) DO NOTHING");
     k.bind(1, case_id);
     k.bind(2, r.customer);
     k.exec();
   }
-  SQLite::Statement& s = Sql(
+  Stmt& s = Sql(
       "INSERT INTO invoices(invoice, customer, case_id, reference, original_minor, open_minor, "
       "currency, due_date, status, blocking, customer_name, payer_accounts, listed, updated_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(invoice) DO UPDATE SET "
@@ -403,8 +390,8 @@ void SqliteTxn::PutInvoice(const InvoiceRecord& r) {
   ids_changed = true;
 }
 
-std::vector<InvoiceRecord> SqliteTxn::InvoicesOfCustomer(std::string_view customer) {
-  SQLite::Statement& s = Sql(
+std::vector<InvoiceRecord> SqlTxn::InvoicesOfCustomer(std::string_view customer) {
+  Stmt& s = Sql(
       "SELECT invoice, customer, case_id, reference, original_minor, open_minor, currency, "
       "due_date, status, blocking, customer_name, payer_accounts, listed FROM invoices "
       "WHERE customer = ? ORDER BY invoice");
@@ -414,36 +401,36 @@ std::vector<InvoiceRecord> SqliteTxn::InvoicesOfCustomer(std::string_view custom
   return out;
 }
 
-void SqliteTxn::ForEachInvoice(const std::function<void(InvoiceRecord&&)>& fn) {
+void SqlTxn::ForEachInvoice(const std::function<void(InvoiceRecord&&)>& fn) {
   // Not a cached statement: fn may run other statements of this transaction.
-  SQLite::Statement s(*conn_.db, std::string("SELECT ") + kInvoiceColumns +
-                                       " FROM invoices ORDER BY rowid");
-  while (s.executeStep()) fn(ReadInvoiceRow(s));
+  std::unique_ptr<Stmt> s =
+      db_.Stream(std::string("SELECT ") + kInvoiceColumns + " FROM invoices ORDER BY rowid");
+  while (s->executeStep()) fn(ReadInvoiceRow(*s));
 }
 
-int64_t SqliteTxn::LedgerGeneration() {
-  SQLite::Statement& s = Sql("SELECT value FROM meta WHERE key = 'ledger_generation'");
+int64_t SqlTxn::LedgerGeneration() {
+  Stmt& s = Sql("SELECT value FROM meta WHERE key = 'ledger_generation'");
   if (!s.executeStep()) throw StoreError("meta.ledger_generation is missing");
   return std::stoll(Col(s, 0));
 }
 
-int64_t SqliteTxn::IdentifierGeneration() {
-  SQLite::Statement& s = Sql("SELECT value FROM meta WHERE key = 'ids_generation'");
+int64_t SqlTxn::IdentifierGeneration() {
+  Stmt& s = Sql("SELECT value FROM meta WHERE key = 'ids_generation'");
   if (!s.executeStep()) throw StoreError("meta.ids_generation is missing");
   return std::stoll(Col(s, 0));
 }
 
-std::optional<int64_t> SqliteTxn::FindPaymentFile(std::string_view sha256) {
-  SQLite::Statement& s = Sql("SELECT id FROM payment_files WHERE sha256 = ?");
+std::optional<int64_t> SqlTxn::FindPaymentFile(std::string_view sha256) {
+  Stmt& s = Sql("SELECT id FROM payment_files WHERE sha256 = ?");
   s.bind(1, std::string(sha256));
   if (!s.executeStep()) return std::nullopt;
   return ColInt(s, 0);
 }
 
-int64_t SqliteTxn::InsertPaymentFile(const PaymentFileRecord& f) {
-  SQLite::Statement& s = Sql(
+int64_t SqlTxn::InsertPaymentFile(const PaymentFileRecord& f) {
+  Stmt& s = Sql(
       "INSERT INTO payment_files(sha256, file, format, transactions, applied, duplicates, "
-      "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
   s.bind(1, f.sha256);
   s.bind(2, f.file);
   s.bind(3, f.format);
@@ -451,18 +438,18 @@ int64_t SqliteTxn::InsertPaymentFile(const PaymentFileRecord& f) {
   s.bind(5, static_cast<int64_t>(f.applied));
   s.bind(6, static_cast<int64_t>(f.duplicates));
   s.bind(7, now_);
-  s.exec();
-  return conn_.db->getLastInsertRowid();
+  if (!s.executeStep()) throw StoreError("payment file not inserted");
+  return ColInt(s, 0);
 }
 
-bool SqliteTxn::HasPayment(std::string_view payment_id) {
-  SQLite::Statement& s = Sql("SELECT 1 FROM payments WHERE payment_id = ?");
+bool SqlTxn::HasPayment(std::string_view payment_id) {
+  Stmt& s = Sql("SELECT 1 FROM payments WHERE payment_id = ?");
   s.bind(1, std::string(payment_id));
   return s.executeStep();
 }
 
-void SqliteTxn::InsertPayment(const PaymentRecord& p) {
-  SQLite::Statement& s = Sql(
+void SqlTxn::InsertPayment(const PaymentRecord& p) {
+  Stmt& s = Sql(
       "INSERT INTO payments(payment_id, file_id, amount_minor, currency, booking_date, refs, "
       "text, payer, direction, reversal, decision, unapplied_minor, customer, case_id, reasons, "
       "candidates, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -486,11 +473,11 @@ void SqliteTxn::InsertPayment(const PaymentRecord& p) {
   s.exec();
 }
 
-void SqliteTxn::AddAllocation(std::string_view payment_id, std::string_view invoice,
+void SqlTxn::AddAllocation(std::string_view payment_id, std::string_view invoice,
                               int64_t amount_minor) {
   // The open amount is lowered only when it covers the allocation: one guarded UPDATE,
   // so no allocation can take an invoice below zero whatever the caller computed.
-  SQLite::Statement& u = Sql(
+  Stmt& u = Sql(
       "UPDATE invoices SET open_minor = open_minor - ?1, "
       "status = CASE WHEN open_minor - ?1 = 0 AND status = 'open' THEN 'paid' ELSE status END, "
       "updated_at = ?2 WHERE invoice = ?3 AND ?1 > 0 AND open_minor >= ?1");
@@ -503,7 +490,7 @@ void SqliteTxn::AddAllocation(std::string_view payment_id, std::string_view invo
     throw StoreError("allocation of " + std::to_string(amount_minor) + " to " + inv->invoice +
                      " exceeds its open amount " + std::to_string(inv->open_minor));
   }
-  SQLite::Statement& a = Sql(
+  Stmt& a = Sql(
       "INSERT INTO allocations(payment_id, invoice, amount_minor, recorded_at) "
       "VALUES (?, ?, ?, ?)");
   a.bind(1, std::string(payment_id));
@@ -514,10 +501,10 @@ void SqliteTxn::AddAllocation(std::string_view payment_id, std::string_view invo
   ledger_changed = true;
 }
 
-std::vector<cases::BookedPayment> SqliteTxn::BookedPayments(
+std::vector<cases::BookedPayment> SqlTxn::BookedPayments(
     const std::vector<std::string>& case_ids, std::string_view since) {
   std::vector<cases::BookedPayment> out;
-  SQLite::Statement& s = Sql(
+  Stmt& s = Sql(
       "SELECT p.payment_id, i.case_id, p.booking_date, SUM(a.amount_minor) FROM payments p "
       "JOIN allocations a ON a.payment_id = p.payment_id JOIN invoices i ON i.invoice = a.invoice "
       "WHERE i.case_id = ? AND p.booking_date >= ? AND p.direction = 'credit' "
@@ -533,20 +520,21 @@ std::vector<cases::BookedPayment> SqliteTxn::BookedPayments(
   return out;
 }
 
-std::optional<int64_t> SqliteTxn::FindLetter(std::string_view sha256) {
-  SQLite::Statement& s = Sql("SELECT id FROM letters WHERE sha256 = ?");
+std::optional<int64_t> SqlTxn::FindLetter(std::string_view sha256) {
+  Stmt& s = Sql("SELECT id FROM letters WHERE sha256 = ?");
   s.bind(1, std::string(sha256));
   if (!s.executeStep()) return std::nullopt;
   return ColInt(s, 0);
 }
 
-int64_t SqliteTxn::InsertLetter(const LetterRecord& l) {
-  SQLite::Statement& s = Sql(
+int64_t SqlTxn::InsertLetter(const LetterRecord& l) {
+  Stmt& s = Sql(
       "INSERT INTO letters(sha256, file, source, received, stored_path, kind, language, classes, "
       "legal, jurisdiction, deadline, statute, needs_human, needs_human_reasons, classification, "
       "entities, model_version, rules_version, decision_rules_version, case_id, status, "
       "proof_wait_until, proof_payment_id, recorded_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "RETURNING id");
   int i = 1;
   for (const std::string* v : {&l.sha256, &l.file, &l.source, &l.received, &l.stored_path,
                                &l.kind, &l.language}) {
@@ -565,9 +553,9 @@ int64_t SqliteTxn::InsertLetter(const LetterRecord& l) {
     s.bind(i++, *v);
   }
   s.bind(i++, now_);
-  s.exec();
-  const int64_t id = conn_.db->getLastInsertRowid();
-  SQLite::Statement& p = Sql(
+  if (!s.executeStep()) throw StoreError("letter not inserted");
+  const int64_t id = ColInt(s, 0);
+  Stmt& p = Sql(
       "INSERT INTO letter_pages(letter_id, page, text, confidence, words, image, width, height, "
       "image_scale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const PageRecord& page : l.pages) {
@@ -588,17 +576,13 @@ int64_t SqliteTxn::InsertLetter(const LetterRecord& l) {
     if (!text.empty()) text += "\n\n";
     text += page.text;
   }
-  SQLite::Statement& f = Sql("INSERT INTO letter_text(rowid, file, text) VALUES (?, ?, ?)");
-  f.bind(1, static_cast<int64_t>(id));
-  f.bind(2, l.file);
-  f.bind(3, text);
-  f.exec();
+  IndexLetterText(id, l.file, text);
   return id;
 }
 
-void SqliteTxn::UpdateLetter(int64_t id, std::string_view status, std::string_view case_id,
+void SqlTxn::UpdateLetter(int64_t id, std::string_view status, std::string_view case_id,
                              std::string_view proof_payment_id) {
-  SQLite::Statement& s = Sql(
+  Stmt& s = Sql(
       "UPDATE letters SET status = ?, case_id = ?, proof_payment_id = ? WHERE id = ?");
   s.bind(1, std::string(status));
   s.bind(2, std::string(case_id));
@@ -607,8 +591,8 @@ void SqliteTxn::UpdateLetter(int64_t id, std::string_view status, std::string_vi
   s.exec();
 }
 
-std::vector<cases::WaitingProof> SqliteTxn::WaitingProofs(std::string_view case_id) {
-  SQLite::Statement& s = Sql(
+std::vector<cases::WaitingProof> SqlTxn::WaitingProofs(std::string_view case_id) {
+  Stmt& s = Sql(
       "SELECT id, case_id, proof_wait_until FROM letters WHERE status = 'waiting_payment' "
       "AND (?1 = '' OR case_id = ?1) ORDER BY id");
   s.bind(1, std::string(case_id));
@@ -617,8 +601,8 @@ std::vector<cases::WaitingProof> SqliteTxn::WaitingProofs(std::string_view case_
   return out;
 }
 
-void SqliteTxn::AddHold(const cases::Hold& hold, int64_t letter_id) {
-  SQLite::Statement& s = Sql(
+void SqlTxn::AddHold(const cases::Hold& hold, int64_t letter_id) {
+  Stmt& s = Sql(
       "INSERT INTO holds(case_id, letter_id, reason, rule_id, created_at) VALUES (?, ?, ?, ?, ?)");
   s.bind(1, hold.case_id);
   if (letter_id > 0) {
@@ -632,8 +616,8 @@ void SqliteTxn::AddHold(const cases::Hold& hold, int64_t letter_id) {
   s.exec();
 }
 
-std::vector<std::string> SqliteTxn::HeldCases(std::string_view customer) {
-  SQLite::Statement& s = Sql(
+std::vector<std::string> SqlTxn::HeldCases(std::string_view customer) {
+  Stmt& s = Sql(
       "SELECT DISTINCT h.case_id FROM holds h JOIN cases c ON c.case_id = h.case_id "
       "WHERE c.customer = ? AND h.released_at = '' ORDER BY h.case_id");
   s.bind(1, std::string(customer));
@@ -642,15 +626,15 @@ std::vector<std::string> SqliteTxn::HeldCases(std::string_view customer) {
   return out;
 }
 
-int64_t SqliteTxn::AddFollowUp(const cases::FollowUp& f, int64_t letter_id,
+int64_t SqlTxn::AddFollowUp(const cases::FollowUp& f, int64_t letter_id,
                                std::string_view payment_id) {
-  SQLite::Statement& s = Sql(
+  Stmt& s = Sql(
       "INSERT INTO follow_ups(kind, reasons, deadline, priority, case_id, candidates, rule_id, "
       "letter_id, payment_id, created_at, due, classes, legal, language) "
       "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
       "CASE WHEN ?3 = '' THEN '9999-12-31' ELSE ?3 END, "
-      "IFNULL(l.classes, '[]'), IFNULL(l.legal, ''), IFNULL(l.language, '') "
-      "FROM (SELECT 1) LEFT JOIN letters l ON l.id = ?8");
+      "COALESCE(l.classes, '[]'), COALESCE(l.legal, ''), COALESCE(l.language, '') "
+      "FROM (SELECT 1) AS one LEFT JOIN letters l ON l.id = ?8 RETURNING id");
   s.bind(1, f.kind);
   s.bind(2, ToJson(f.reasons));
   s.bind(3, f.deadline);
@@ -665,13 +649,13 @@ int64_t SqliteTxn::AddFollowUp(const cases::FollowUp& f, int64_t letter_id,
   }
   s.bind(9, std::string(payment_id));
   s.bind(10, now_);
-  s.exec();
+  if (!s.executeStep()) throw StoreError("follow-up not inserted");
   follow_ups_changed = true;
-  return conn_.db->getLastInsertRowid();
+  return ColInt(s, 0);
 }
 
-bool SqliteTxn::AddEvent(const EventRecord& e) {
-  SQLite::Statement& s = Sql(
+bool SqlTxn::AddEvent(const EventRecord& e) {
+  Stmt& s = Sql(
       "INSERT INTO events(event_id, idempotency_key, type, customer, case_id, invoices, "
       "payment_id, at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT(idempotency_key) DO NOTHING");
@@ -687,15 +671,15 @@ bool SqliteTxn::AddEvent(const EventRecord& e) {
   return s.exec() == 1;
 }
 
-void SqliteTxn::Audit(std::string_view actor, std::string_view subject,
+void SqlTxn::Audit(std::string_view actor, std::string_view subject,
                       const cases::AuditNote& note) {
   AuditChange(actor, subject, note, "", "");
 }
 
-void SqliteTxn::AuditChange(std::string_view actor, std::string_view subject,
+void SqlTxn::AuditChange(std::string_view actor, std::string_view subject,
                             const cases::AuditNote& note, std::string_view before,
                             std::string_view after) {
-  SQLite::Statement& s = Sql(
+  Stmt& s = Sql(
       "INSERT INTO audit(at, actor, subject, action, rule_id, reason, score, before, after) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, now_);
@@ -714,8 +698,8 @@ void SqliteTxn::AuditChange(std::string_view actor, std::string_view subject,
   s.exec();
 }
 
-void SqliteTxn::FinishJob(int64_t job_id, std::string_view outcome) {
-  SQLite::Statement& s = Sql(
+void SqlTxn::FinishJob(int64_t job_id, std::string_view outcome) {
+  Stmt& s = Sql(
       "UPDATE jobs SET state = 'done', outcome = ?, lease_owner = '', updated_at = ? "
       "WHERE id = ?");
   s.bind(1, std::string(outcome));
@@ -726,8 +710,8 @@ void SqliteTxn::FinishJob(int64_t job_id, std::string_view outcome) {
 
 // ---- The review queue ------------------------------------------------------------------------
 
-std::optional<UserRecord> SqliteTxn::GetUser(std::string_view name) {
-  SQLite::Statement& s = Sql(
+std::optional<UserRecord> SqlTxn::GetUser(std::string_view name) {
+  Stmt& s = Sql(
       "SELECT name, role, password_hash, disabled, created_at, updated_at FROM users "
       "WHERE name = ?");
   s.bind(1, std::string(name));
@@ -735,8 +719,8 @@ std::optional<UserRecord> SqliteTxn::GetUser(std::string_view name) {
   return UserRecord{Col(s, 0), Col(s, 1), Col(s, 2), ColInt(s, 3) != 0, Col(s, 4), Col(s, 5)};
 }
 
-void SqliteTxn::PutUser(const UserRecord& u) {
-  SQLite::Statement& s = Sql(
+void SqlTxn::PutUser(const UserRecord& u) {
+  Stmt& s = Sql(
       "INSERT INTO users(name, role, password_hash, disabled, created_at, updated_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(name) DO UPDATE SET role = ?2, "
       "password_hash = ?3, disabled = ?4, updated_at = ?5");
@@ -748,8 +732,8 @@ void SqliteTxn::PutUser(const UserRecord& u) {
   s.exec();
 }
 
-std::vector<UserRecord> SqliteTxn::Users() {
-  SQLite::Statement& s = Sql(
+std::vector<UserRecord> SqlTxn::Users() {
+  Stmt& s = Sql(
       "SELECT name, role, password_hash, disabled, created_at, updated_at FROM users "
       "ORDER BY name");
   std::vector<UserRecord> out;
@@ -759,8 +743,8 @@ std::vector<UserRecord> SqliteTxn::Users() {
   return out;
 }
 
-SignInThrottle SqliteTxn::GetThrottle(std::string_view name) {
-  SQLite::Statement& s =
+SignInThrottle SqlTxn::GetThrottle(std::string_view name) {
+  Stmt& s =
       Sql("SELECT failures, locked_until_ms FROM sign_in_throttle WHERE name = ?");
   s.bind(1, std::string(name));
   SignInThrottle t;
@@ -772,14 +756,14 @@ SignInThrottle SqliteTxn::GetThrottle(std::string_view name) {
   return t;
 }
 
-void SqliteTxn::PutThrottle(const SignInThrottle& t) {
+void SqlTxn::PutThrottle(const SignInThrottle& t) {
   if (t.failures == 0 && t.locked_until_ms == 0) {
-    SQLite::Statement& d = Sql("DELETE FROM sign_in_throttle WHERE name = ?");
+    Stmt& d = Sql("DELETE FROM sign_in_throttle WHERE name = ?");
     d.bind(1, t.name);
     d.exec();
     return;
   }
-  SQLite::Statement& s = Sql(
+  Stmt& s = Sql(
       "INSERT INTO sign_in_throttle(name, failures, locked_until_ms) VALUES (?1, ?2, ?3) "
       "ON CONFLICT(name) DO UPDATE SET failures = ?2, locked_until_ms = ?3");
   s.bind(1, t.name);
@@ -788,9 +772,9 @@ void SqliteTxn::PutThrottle(const SignInThrottle& t) {
   s.exec();
 }
 
-void SqliteTxn::InsertSession(const SessionRecord& r) {
-  SQLite::Statement& s = Sql(
-      "INSERT INTO sessions(token_hash, user, csrf_token, created_ms, last_seen_ms) "
+void SqlTxn::InsertSession(const SessionRecord& r) {
+  Stmt& s = Sql(
+      "INSERT INTO sessions(token_hash, \"user\", csrf_token, created_ms, last_seen_ms) "
       "VALUES (?, ?, ?, ?, ?)");
   s.bind(1, r.token_hash);
   s.bind(2, r.user);
@@ -800,48 +784,48 @@ void SqliteTxn::InsertSession(const SessionRecord& r) {
   s.exec();
 }
 
-std::optional<SessionRecord> SqliteTxn::GetSession(std::string_view token_hash) {
-  SQLite::Statement& s = Sql(
-      "SELECT token_hash, user, csrf_token, created_ms, last_seen_ms FROM sessions "
+std::optional<SessionRecord> SqlTxn::GetSession(std::string_view token_hash) {
+  Stmt& s = Sql(
+      "SELECT token_hash, \"user\", csrf_token, created_ms, last_seen_ms FROM sessions "
       "WHERE token_hash = ?");
   s.bind(1, std::string(token_hash));
   if (!s.executeStep()) return std::nullopt;
   return SessionRecord{Col(s, 0), Col(s, 1), Col(s, 2), ColInt(s, 3), ColInt(s, 4)};
 }
 
-void SqliteTxn::TouchSession(std::string_view token_hash, int64_t last_seen_ms) {
-  SQLite::Statement& s = Sql("UPDATE sessions SET last_seen_ms = ? WHERE token_hash = ?");
+void SqlTxn::TouchSession(std::string_view token_hash, int64_t last_seen_ms) {
+  Stmt& s = Sql("UPDATE sessions SET last_seen_ms = ? WHERE token_hash = ?");
   s.bind(1, static_cast<int64_t>(last_seen_ms));
   s.bind(2, std::string(token_hash));
   s.exec();
 }
 
-void SqliteTxn::DeleteSession(std::string_view token_hash) {
-  SQLite::Statement& s = Sql("DELETE FROM sessions WHERE token_hash = ?");
+void SqlTxn::DeleteSession(std::string_view token_hash) {
+  Stmt& s = Sql("DELETE FROM sessions WHERE token_hash = ?");
   s.bind(1, std::string(token_hash));
   s.exec();
 }
 
-void SqliteTxn::DeleteSessionsOf(std::string_view user) {
-  SQLite::Statement& s = Sql("DELETE FROM sessions WHERE user = ?");
+void SqlTxn::DeleteSessionsOf(std::string_view user) {
+  Stmt& s = Sql("DELETE FROM sessions WHERE \"user\" = ?");
   s.bind(1, std::string(user));
   s.exec();
 }
 
-void SqliteTxn::DeleteSessionsSeenBefore(int64_t ms) {
-  SQLite::Statement& s = Sql("DELETE FROM sessions WHERE last_seen_ms < ?");
+void SqlTxn::DeleteSessionsSeenBefore(int64_t ms) {
+  Stmt& s = Sql("DELETE FROM sessions WHERE last_seen_ms < ?");
   s.bind(1, static_cast<int64_t>(ms));
   s.exec();
 }
 
 #define PURR_FOLLOW_UP_COLUMNS                                                                \
   "f.id, f.kind, f.reasons, f.deadline, f.priority, f.case_id, f.candidates, f.rule_id, "     \
-  "IFNULL(f.letter_id, 0), IFNULL(l.file, ''), f.payment_id, f.created_at, f.status, "        \
+  "COALESCE(f.letter_id, 0), COALESCE(l.file, ''), f.payment_id, f.created_at, f.status, "        \
   "f.assignee, f.resolved_by, f.resolved_at, f.comment, f.version, f.classes, f.legal, "      \
   "f.language"
 #define PURR_FOLLOW_UP_FROM " FROM follow_ups f LEFT JOIN letters l ON l.id = f.letter_id "
 
-FollowUpRecord ReadFollowUp(SQLite::Statement& s) {
+FollowUpRecord ReadFollowUp(Stmt& s) {
   FollowUpRecord r;
   r.id = ColInt(s, 0);
   r.follow_up.kind = Col(s, 1);
@@ -906,17 +890,17 @@ QueueFilter FilterOf(const FollowUpQuery& q, bool with_reason) {
   return f;
 }
 
-void BindAll(SQLite::Statement& s, const std::vector<std::string>& params) {
+void BindAll(Stmt& s, const std::vector<std::string>& params) {
   int i = 1;
   for (const std::string& p : params) s.bind(i++, p);
 }
 
-FollowUpPage SqliteTxn::QueryFollowUps(const FollowUpQuery& q) {
+FollowUpPage SqlTxn::QueryFollowUps(const FollowUpQuery& q) {
   QueueFilter filter = FilterOf(q, true);
   FollowUpPage page;
   page.total = -1;
   if (q.count_total) {
-    std::unique_ptr<SQLite::Statement> c =
+    std::unique_ptr<Stmt> c =
         Dynamic("SELECT count(*) FROM follow_ups f" + filter.where);
     BindAll(*c, filter.params);
     if (c->executeStep()) page.total = c->getColumn(0).getInt64();
@@ -939,7 +923,7 @@ FollowUpPage SqliteTxn::QueryFollowUps(const FollowUpQuery& q) {
   // The page's ids come from the queue index alone (an offset skips index entries, not
   // joined rows); only the page itself is joined with its letters. One row more than asked
   // tells whether the queue goes on.
-  std::unique_ptr<SQLite::Statement> s = Dynamic(
+  std::unique_ptr<Stmt> s = Dynamic(
       "SELECT " PURR_FOLLOW_UP_COLUMNS ", f.due" PURR_FOLLOW_UP_FROM
       "WHERE f.id IN (SELECT f.id FROM follow_ups f" + where + order + " LIMIT ? OFFSET ?)" +
       order);
@@ -981,9 +965,9 @@ FollowUpPage SqliteTxn::QueryFollowUps(const FollowUpQuery& q) {
   return page;
 }
 
-std::vector<ReasonCount> SqliteTxn::FollowUpCounts(const FollowUpQuery& q) {
+std::vector<ReasonCount> SqlTxn::FollowUpCounts(const FollowUpQuery& q) {
   QueueFilter filter = FilterOf(q, false);
-  std::unique_ptr<SQLite::Statement> s = Dynamic(
+  std::unique_ptr<Stmt> s = Dynamic(
       "SELECT f.rule_id, count(*) FROM follow_ups f" + filter.where +
       " GROUP BY f.rule_id ORDER BY count(*) DESC, f.rule_id");
   BindAll(*s, filter.params);
@@ -992,23 +976,23 @@ std::vector<ReasonCount> SqliteTxn::FollowUpCounts(const FollowUpQuery& q) {
   return out;
 }
 
-int64_t SqliteTxn::FollowUpGeneration() {
-  SQLite::Statement& s =
-      Sql("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'follow_ups_generation'");
+int64_t SqlTxn::FollowUpGeneration() {
+  Stmt& s =
+      Sql("SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'follow_ups_generation'");
   return s.executeStep() ? ColInt(s, 0) : 0;
 }
 
-std::optional<FollowUpRecord> SqliteTxn::GetFollowUp(int64_t id) {
-  SQLite::Statement& s =
+std::optional<FollowUpRecord> SqlTxn::GetFollowUp(int64_t id) {
+  Stmt& s =
       Sql("SELECT " PURR_FOLLOW_UP_COLUMNS PURR_FOLLOW_UP_FROM "WHERE f.id = ?");
   s.bind(1, static_cast<int64_t>(id));
   if (!s.executeStep()) return std::nullopt;
   return ReadFollowUp(s);
 }
 
-std::vector<FollowUpRecord> SqliteTxn::FollowUpsOf(int64_t letter_id,
+std::vector<FollowUpRecord> SqlTxn::FollowUpsOf(int64_t letter_id,
                                                    std::string_view payment_id) {
-  SQLite::Statement& s = Sql(
+  Stmt& s = Sql(
       "SELECT " PURR_FOLLOW_UP_COLUMNS PURR_FOLLOW_UP_FROM
       "WHERE (?1 > 0 AND f.letter_id = ?1) OR (?2 <> '' AND f.payment_id = ?2) ORDER BY f.id");
   s.bind(1, static_cast<int64_t>(letter_id));
@@ -1018,8 +1002,8 @@ std::vector<FollowUpRecord> SqliteTxn::FollowUpsOf(int64_t letter_id,
   return out;
 }
 
-bool SqliteTxn::UpdateFollowUp(const FollowUpRecord& f, int64_t expected_version) {
-  SQLite::Statement& s = Sql(
+bool SqlTxn::UpdateFollowUp(const FollowUpRecord& f, int64_t expected_version) {
+  Stmt& s = Sql(
       "UPDATE follow_ups SET status = ?, assignee = ?, resolved_by = ?, resolved_at = ?, "
       "comment = ?, case_id = ?, version = version + 1 WHERE id = ? AND version = ?");
   s.bind(1, f.status);
@@ -1041,7 +1025,7 @@ bool SqliteTxn::UpdateFollowUp(const FollowUpRecord& f, int64_t expected_version
   "rules_version, decision_rules_version, case_id, status, proof_wait_until, "                \
   "proof_payment_id, classification, entities"
 
-LetterRecord ReadLetter(SQLite::Statement& s) {
+LetterRecord ReadLetter(Stmt& s) {
   LetterRecord l;
   l.id = ColInt(s, 0);
   l.sha256 = Col(s, 1);
@@ -1070,12 +1054,12 @@ LetterRecord ReadLetter(SQLite::Statement& s) {
   return l;
 }
 
-std::optional<LetterRecord> SqliteTxn::GetLetter(int64_t id) {
-  SQLite::Statement& s = Sql("SELECT " PURR_LETTER_COLUMNS " FROM letters WHERE id = ?");
+std::optional<LetterRecord> SqlTxn::GetLetter(int64_t id) {
+  Stmt& s = Sql("SELECT " PURR_LETTER_COLUMNS " FROM letters WHERE id = ?");
   s.bind(1, static_cast<int64_t>(id));
   if (!s.executeStep()) return std::nullopt;
   LetterRecord l = ReadLetter(s);
-  SQLite::Statement& p = Sql(
+  Stmt& p = Sql(
       "SELECT page, text, confidence, words, image, width, height, image_scale "
       "FROM letter_pages WHERE letter_id = ? ORDER BY page");
   p.bind(1, static_cast<int64_t>(id));
@@ -1094,8 +1078,8 @@ std::optional<LetterRecord> SqliteTxn::GetLetter(int64_t id) {
   return l;
 }
 
-std::vector<LetterRecord> SqliteTxn::LettersOfCase(std::string_view case_id) {
-  SQLite::Statement& s =
+std::vector<LetterRecord> SqlTxn::LettersOfCase(std::string_view case_id) {
+  Stmt& s =
       Sql("SELECT " PURR_LETTER_COLUMNS " FROM letters WHERE case_id = ? ORDER BY id");
   s.bind(1, std::string(case_id));
   std::vector<LetterRecord> out;
@@ -1103,12 +1087,12 @@ std::vector<LetterRecord> SqliteTxn::LettersOfCase(std::string_view case_id) {
   return out;
 }
 
-void SqliteTxn::SetLetterClasses(int64_t id, const std::vector<std::string>& classes) {
-  SQLite::Statement& s = Sql("UPDATE letters SET classes = ? WHERE id = ?");
+void SqlTxn::SetLetterClasses(int64_t id, const std::vector<std::string>& classes) {
+  Stmt& s = Sql("UPDATE letters SET classes = ? WHERE id = ?");
   s.bind(1, ToJson(classes));
   s.bind(2, static_cast<int64_t>(id));
   if (s.exec() != 1) throw StoreError("letter " + std::to_string(id) + " does not exist");
-  SQLite::Statement& f = Sql(
+  Stmt& f = Sql(
       "UPDATE follow_ups SET classes = ?, version = version + 1 WHERE letter_id = ?");
   f.bind(1, ToJson(classes));
   f.bind(2, static_cast<int64_t>(id));
@@ -1116,9 +1100,9 @@ void SqliteTxn::SetLetterClasses(int64_t id, const std::vector<std::string>& cla
   follow_ups_changed = true;
 }
 
-void SqliteTxn::AddCorrection(const CorrectionRecord& c) {
-  SQLite::Statement& s = Sql(
-      "INSERT INTO corrections(letter_id, classes_before, classes_after, user, model_version, "
+void SqlTxn::AddCorrection(const CorrectionRecord& c) {
+  Stmt& s = Sql(
+      "INSERT INTO corrections(letter_id, classes_before, classes_after, \"user\", model_version, "
       "at) VALUES (?, ?, ?, ?, ?, ?)");
   s.bind(1, static_cast<int64_t>(c.letter_id));
   s.bind(2, ToJson(c.classes_before));
@@ -1129,9 +1113,9 @@ void SqliteTxn::AddCorrection(const CorrectionRecord& c) {
   s.exec();
 }
 
-std::vector<CorrectionRecord> SqliteTxn::Corrections() {
-  SQLite::Statement& s = Sql(
-      "SELECT id, letter_id, classes_before, classes_after, user, model_version, at "
+std::vector<CorrectionRecord> SqlTxn::Corrections() {
+  Stmt& s = Sql(
+      "SELECT id, letter_id, classes_before, classes_after, \"user\", model_version, at "
       "FROM corrections ORDER BY id");
   std::vector<CorrectionRecord> out;
   while (s.executeStep()) {
@@ -1146,7 +1130,7 @@ std::vector<CorrectionRecord> SqliteTxn::Corrections() {
   "p.text, p.payer, p.direction, p.reversal, p.decision, p.unapplied_minor, p.customer, "     \
   "p.case_id, p.reasons, p.candidates, p.recorded_at, p.disposition"
 
-PaymentRecord ReadPayment(SQLite::Statement& s) {
+PaymentRecord ReadPayment(Stmt& s) {
   PaymentRecord p;
   p.payment_id = Col(s, 0);
   p.file_id = ColInt(s, 1);
@@ -1170,24 +1154,25 @@ PaymentRecord ReadPayment(SQLite::Statement& s) {
   return p;
 }
 
-std::optional<PaymentRecord> SqliteTxn::GetPayment(std::string_view payment_id) {
-  SQLite::Statement& s = Sql("SELECT " PURR_PAYMENT_COLUMNS " FROM payments p "
+std::optional<PaymentRecord> SqlTxn::GetPayment(std::string_view payment_id) {
+  Stmt& s = Sql("SELECT " PURR_PAYMENT_COLUMNS " FROM payments p "
                              "JOIN payment_files f ON f.id = p.file_id WHERE p.payment_id = ?");
   s.bind(1, std::string(payment_id));
   if (!s.executeStep()) return std::nullopt;
   PaymentRecord p = ReadPayment(s);
-  SQLite::Statement& a = Sql(
+  Stmt& a = Sql(
       "SELECT invoice, amount_minor FROM allocations WHERE payment_id = ? ORDER BY id");
   a.bind(1, std::string(payment_id));
   while (a.executeStep()) p.allocations.push_back({Col(a, 0), ColInt(a, 1)});
   return p;
 }
 
-std::vector<PaymentRecord> SqliteTxn::PaymentsOfCase(std::string_view case_id) {
-  SQLite::Statement& s = Sql(
-      "SELECT DISTINCT p.payment_id FROM payments p LEFT JOIN allocations a "
+std::vector<PaymentRecord> SqlTxn::PaymentsOfCase(std::string_view case_id) {
+  Stmt& s = Sql(
+      "SELECT p.payment_id FROM payments p LEFT JOIN allocations a "
       "ON a.payment_id = p.payment_id LEFT JOIN invoices i ON i.invoice = a.invoice "
-      "WHERE i.case_id = ?1 OR p.case_id = ?1 ORDER BY p.booking_date, p.payment_id");
+      "WHERE i.case_id = ?1 OR p.case_id = ?1 GROUP BY p.payment_id, p.booking_date "
+      "ORDER BY p.booking_date, p.payment_id");
   s.bind(1, std::string(case_id));
   std::vector<std::string> ids;
   while (s.executeStep()) ids.push_back(Col(s, 0));
@@ -1198,9 +1183,9 @@ std::vector<PaymentRecord> SqliteTxn::PaymentsOfCase(std::string_view case_id) {
   return out;
 }
 
-void SqliteTxn::SetPaymentDisposition(std::string_view payment_id, std::string_view disposition,
+void SqlTxn::SetPaymentDisposition(std::string_view payment_id, std::string_view disposition,
                                       int64_t unapplied_minor) {
-  SQLite::Statement& s = Sql(
+  Stmt& s = Sql(
       "UPDATE payments SET disposition = ?, unapplied_minor = ? WHERE payment_id = ?");
   s.bind(1, std::string(disposition));
   s.bind(2, static_cast<int64_t>(unapplied_minor));
@@ -1208,8 +1193,8 @@ void SqliteTxn::SetPaymentDisposition(std::string_view payment_id, std::string_v
   if (s.exec() != 1) throw StoreError("payment " + std::string(payment_id) + " does not exist");
 }
 
-std::optional<CaseRecord> SqliteTxn::GetCase(std::string_view case_id) {
-  SQLite::Statement& c = Sql("SELECT case_id, customer FROM cases WHERE case_id = ?");
+std::optional<CaseRecord> SqlTxn::GetCase(std::string_view case_id) {
+  Stmt& c = Sql("SELECT case_id, customer FROM cases WHERE case_id = ?");
   c.bind(1, std::string(case_id));
   if (!c.executeStep()) return std::nullopt;
   CaseRecord r{Col(c, 0), Col(c, 1), "open", {}, {}, {}, {}};
@@ -1222,9 +1207,9 @@ std::optional<CaseRecord> SqliteTxn::GetCase(std::string_view case_id) {
     if (h.released_at.empty()) r.holds.push_back(h.reason);
   }
   for (const LetterRecord& l : LettersOfCase(case_id)) r.letters.push_back(l.id);
-  SQLite::Statement& p = Sql(
-      "SELECT DISTINCT a.payment_id FROM allocations a JOIN invoices i ON i.invoice = a.invoice "
-      "WHERE i.case_id = ? ORDER BY a.id");
+  Stmt& p = Sql(
+      "SELECT a.payment_id FROM allocations a JOIN invoices i ON i.invoice = a.invoice "
+      "WHERE i.case_id = ? GROUP BY a.payment_id ORDER BY MIN(a.id)");
   p.bind(1, std::string(case_id));
   while (p.executeStep()) {
     std::string id = Col(p, 0);
@@ -1232,11 +1217,11 @@ std::optional<CaseRecord> SqliteTxn::GetCase(std::string_view case_id) {
       r.payments.push_back(id);
     }
   }
-  SQLite::Statement& f =
+  Stmt& f =
       Sql("SELECT count(*) FROM follow_ups WHERE case_id = ? AND status = 'open'");
   f.bind(1, std::string(case_id));
   const bool follow_up = f.executeStep() && ColInt(f, 0) > 0;
-  SQLite::Statement& e =
+  Stmt& e =
       Sql("SELECT count(*) FROM events WHERE case_id = ? AND type = 'reactivation'");
   e.bind(1, std::string(case_id));
   const bool reactivated = e.executeStep() && ColInt(e, 0) > 0;
@@ -1252,8 +1237,8 @@ std::optional<CaseRecord> SqliteTxn::GetCase(std::string_view case_id) {
   return r;
 }
 
-std::vector<InvoiceRecord> SqliteTxn::InvoicesOfCase(std::string_view case_id) {
-  SQLite::Statement& s = Sql(
+std::vector<InvoiceRecord> SqlTxn::InvoicesOfCase(std::string_view case_id) {
+  Stmt& s = Sql(
       "SELECT invoice, customer, case_id, reference, original_minor, open_minor, currency, "
       "due_date, status, blocking, customer_name, payer_accounts, listed FROM invoices "
       "WHERE case_id = ? ORDER BY invoice");
@@ -1263,9 +1248,9 @@ std::vector<InvoiceRecord> SqliteTxn::InvoicesOfCase(std::string_view case_id) {
   return out;
 }
 
-std::vector<HoldRecord> SqliteTxn::HoldsOf(std::string_view case_id) {
-  SQLite::Statement& s = Sql(
-      "SELECT id, case_id, IFNULL(letter_id, 0), reason, rule_id, created_at, released_at, "
+std::vector<HoldRecord> SqlTxn::HoldsOf(std::string_view case_id) {
+  Stmt& s = Sql(
+      "SELECT id, case_id, COALESCE(letter_id, 0), reason, rule_id, created_at, released_at, "
       "released_by FROM holds WHERE case_id = ? ORDER BY id");
   s.bind(1, std::string(case_id));
   std::vector<HoldRecord> out;
@@ -1276,8 +1261,8 @@ std::vector<HoldRecord> SqliteTxn::HoldsOf(std::string_view case_id) {
   return out;
 }
 
-void SqliteTxn::ReleaseHold(int64_t hold_id, std::string_view released_by) {
-  SQLite::Statement& s = Sql(
+void SqlTxn::ReleaseHold(int64_t hold_id, std::string_view released_by) {
+  Stmt& s = Sql(
       "UPDATE holds SET released_at = ?, released_by = ? WHERE id = ? AND released_at = ''");
   s.bind(1, now_);
   s.bind(2, std::string(released_by));
@@ -1309,10 +1294,60 @@ std::string Fts5Expression(const TextQuery& query) {
 
 }  // namespace
 
-std::vector<LetterHit> SqliteTxn::SearchLetters(const TextQuery& query, int limit) {
+void SqlTxn::IndexLetterText(int64_t id, const std::string& file, const std::string& text) {
+  if (postgres()) {
+    Stmt& f = Sql(
+        "INSERT INTO letter_text(letter_id, file, text, words) "
+        "VALUES (?, ?, ?, CAST(? AS tsvector))");
+    f.bind(1, static_cast<int64_t>(id));
+    f.bind(2, file);
+    f.bind(3, text);
+    f.bind(4, internal::TsVectorLiteral(file, text));
+    f.exec();
+    return;
+  }
+  Stmt& f = Sql("INSERT INTO letter_text(rowid, file, text) VALUES (?, ?, ?)");
+  f.bind(1, static_cast<int64_t>(id));
+  f.bind(2, file);
+  f.bind(3, text);
+  f.exec();
+}
+
+std::vector<LetterHit> SqlTxn::SearchLettersPostgres(const TextQuery& query, int limit) {
+  std::vector<LetterHit> out;
+  const std::string tsquery = internal::TsQueryLiteral(query);
+  if (tsquery.empty()) return out;
+  // The words are split and folded in store/text_index.cc, so the text search configuration
+  // does nothing more to them ('simple' keeps lexemes as given).
+  Stmt& s = Sql(
+      "SELECT l.id, l.file, l.source, l.stored_path, l.received, l.case_id, l.classes, l.legal, "
+      "t.text, ts_rank(t.words, CAST(?1 AS tsquery)) AS rank "
+      "FROM letter_text t JOIN letters l ON l.id = t.letter_id "
+      "WHERE t.words @@ CAST(?1 AS tsquery) ORDER BY rank DESC, l.id LIMIT ?2");
+  s.bind(1, tsquery);
+  s.bind(2, limit);
+  while (s.executeStep()) {
+    LetterHit h;
+    h.letter_id = ColInt(s, 0);
+    h.file = Col(s, 1);
+    h.source = Col(s, 2);
+    h.stored_path = Col(s, 3);
+    h.received = Col(s, 4);
+    h.case_id = Col(s, 5);
+    h.classes = FromJson(Col(s, 6));
+    h.legal = Col(s, 7);
+    h.snippet = internal::Snippet(Col(s, 8), query, 12);
+    h.score = s.Double(9);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+std::vector<LetterHit> SqlTxn::SearchLetters(const TextQuery& query, int limit) {
   std::vector<LetterHit> out;
   if (query.terms.empty() || limit <= 0) return out;
-  SQLite::Statement& s = Sql(
+  if (postgres()) return SearchLettersPostgres(query, limit);
+  Stmt& s = Sql(
       "SELECT l.id, l.file, l.source, l.stored_path, l.received, l.case_id, l.classes, l.legal, "
       "snippet(letter_text, -1, '\u00ab', '\u00bb', '\u2026', 12), -bm25(letter_text) "
       "FROM letter_text JOIN letters l ON l.id = letter_text.rowid "
@@ -1336,13 +1371,13 @@ std::vector<LetterHit> SqliteTxn::SearchLetters(const TextQuery& query, int limi
   return out;
 }
 
-std::vector<CaseHit> SqliteTxn::SearchCases(std::string_view text, int limit) {
+std::vector<CaseHit> SqlTxn::SearchCases(std::string_view text, int limit) {
   std::vector<CaseHit> out;
   std::set<std::string> seen;
   const std::string value(text);
   if (value.empty() || limit <= 0) return out;
   // Columns: case, customer, name, the value that matched and what it is.
-  auto collect = [&](SQLite::Statement& s) {
+  auto collect = [&](Stmt& s) {
     while (s.executeStep() && static_cast<int>(out.size()) < limit) {
       std::string case_id = Col(s, 0);
       if (!seen.insert(case_id).second) continue;
@@ -1350,7 +1385,7 @@ std::vector<CaseHit> SqliteTxn::SearchCases(std::string_view text, int limit) {
     }
   };
   // Exact identifiers first, then names containing the text.
-  SQLite::Statement& exact = Sql(
+  Stmt& exact = Sql(
       "SELECT case_id, customer, customer_name, invoice, 'invoice', 1 FROM invoices "
       "WHERE invoice = ?1 "
       "UNION ALL SELECT case_id, customer, customer_name, reference, 'reference', 2 "
@@ -1362,19 +1397,25 @@ std::vector<CaseHit> SqliteTxn::SearchCases(std::string_view text, int limit) {
   exact.bind(1, value);
   collect(exact);
   if (static_cast<int>(out.size()) < limit && value.size() >= 2) {
-    SQLite::Statement& names = Sql(
-        "SELECT case_id, customer, customer_name, customer_name, 'name' FROM invoices "
-        "WHERE customer_name LIKE ? ESCAPE '\\' ORDER BY customer_name, case_id LIMIT 200");
+    // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE of all letters.
+    Stmt& names =
+        postgres()
+            ? Sql("SELECT case_id, customer, customer_name, customer_name, 'name' FROM invoices "
+                  "WHERE customer_name ILIKE ? ESCAPE '\\' ORDER BY customer_name, case_id "
+                  "LIMIT 200")
+            : Sql("SELECT case_id, customer, customer_name, customer_name, 'name' FROM invoices "
+                  "WHERE customer_name LIKE ? ESCAPE '\\' ORDER BY customer_name, case_id "
+                  "LIMIT 200");
     names.bind(1, "%" + LikeLiteral(value) + "%");
     collect(names);
   }
   return out;
 }
 
-std::vector<AuditRecord> SqliteTxn::AuditOf(const std::vector<std::string>& subjects,
+std::vector<AuditRecord> SqlTxn::AuditOf(const std::vector<std::string>& subjects,
                                             int64_t limit, int64_t offset) {
   std::vector<AuditRecord> out;
-  auto read = [&](SQLite::Statement& s) {
+  auto read = [&](Stmt& s) {
     while (s.executeStep()) {
       AuditRecord a;
       a.id = ColInt(s, 0);
@@ -1391,7 +1432,7 @@ std::vector<AuditRecord> SqliteTxn::AuditOf(const std::vector<std::string>& subj
     }
   };
   if (subjects.empty()) {
-    SQLite::Statement& s = Sql(
+    Stmt& s = Sql(
         "SELECT id, at, actor, subject, action, rule_id, reason, score, before, after "
         "FROM audit ORDER BY id DESC LIMIT ? OFFSET ?");
     s.bind(1, static_cast<int64_t>(limit));
@@ -1404,7 +1445,7 @@ std::vector<AuditRecord> SqliteTxn::AuditOf(const std::vector<std::string>& subj
       "FROM audit WHERE subject IN (";
   for (size_t i = 0; i < subjects.size(); ++i) sql += i ? ",?" : "?";
   sql += ") ORDER BY id DESC LIMIT ? OFFSET ?";
-  std::unique_ptr<SQLite::Statement> s = Dynamic(sql);
+  std::unique_ptr<Stmt> s = Dynamic(sql);
   BindAll(*s, subjects);
   s->bind(static_cast<int>(subjects.size()) + 1, static_cast<int64_t>(limit));
   s->bind(static_cast<int>(subjects.size()) + 2, static_cast<int64_t>(offset));
@@ -1412,161 +1453,286 @@ std::vector<AuditRecord> SqliteTxn::AuditOf(const std::vector<std::string>& subj
   return out;
 }
 
-int64_t SqliteTxn::AuditCount() {
-  SQLite::Statement& s = Sql("SELECT count(*) FROM audit");
+int64_t SqlTxn::AuditCount() {
+  Stmt& s = Sql("SELECT count(*) FROM audit");
   return s.executeStep() ? ColInt(s, 0) : 0;
 }
 
-// ---- SqliteStore ---------------------------------------------------------------------------
+// ---- SqlStore ---------------------------------------------------------------------------
 
-Status SqliteStore::Migrate() {
+Status SqlStore::Migrate() {
   try {
-    db_->exec("PRAGMA journal_mode = WAL");
-    db_->exec("PRAGMA foreign_keys = ON");
-    db_->exec("PRAGMA synchronous = NORMAL");
-    // A million-invoice ledger is a few hundred MB: read it through a memory map and keep a
-    // 64 MB page cache, or each random invoice lookup is a read() through the kernel.
-    db_->exec("PRAGMA mmap_size = 2147483648");
-    db_->exec("PRAGMA cache_size = -65536");
-    int version = db_->execAndGet("PRAGMA user_version").getInt();
-    const int newest = static_cast<int>(internal::kMigrations.size());
-    if (version > newest) {
-      return Status::Unsupported(options_.path + ": store schema version " +
-                                 std::to_string(version) + " is newer than this purr (" +
-                                 std::to_string(newest) + ")");
-    }
-    if (version == 0 && db_->execAndGet("SELECT count(*) FROM sqlite_master").getInt() > 0) {
-      return Status::InvalidInput(options_.path + ": not a purr store (it has other tables)");
-    }
-    for (int v = version; v < newest; ++v) {
-      SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-      // Another process may have migrated while this one waited for the lock.
-      if (db_->execAndGet("PRAGMA user_version").getInt() > v) continue;
-      db_->exec(internal::kMigrations[v]);
-      db_->exec("PRAGMA user_version = " + std::to_string(v + 1));
-      txn.commit();
-    }
-    schema_version_ = newest;
+    writer_ = open_(false);
   } catch (const std::exception& e) {
-    return Status::IoError(options_.path + ": " + e.what());
+    return Status::IoError(name_ + ": cannot open the store: " + e.what());
   }
+  try {
+    return dialect_ == Dialect::kPostgres ? MigratePostgres() : MigrateSqlite();
+  } catch (const std::exception& e) {
+    return Status::IoError(name_ + ": " + e.what());
+  }
+}
+
+Status SqlStore::MigrateSqlite() {
+  Db& db = *writer_;
+  db.Exec("PRAGMA journal_mode = WAL");
+  db.Exec("PRAGMA foreign_keys = ON");
+  db.Exec("PRAGMA synchronous = NORMAL");
+  // A million-invoice ledger is a few hundred MB: read it through a memory map and keep a
+  // 64 MB page cache, or each random invoice lookup is a read() through the kernel.
+  db.Exec("PRAGMA mmap_size = 2147483648");
+  db.Exec("PRAGMA cache_size = -65536");
+  auto version_now = [&] {
+    Stmt& v = db.Sql("PRAGMA user_version");
+    const int version = v.executeStep() ? static_cast<int>(v.Int(0)) : 0;
+    v.reset();
+    return version;
+  };
+  const int version = version_now();
+  const int newest = static_cast<int>(internal::kMigrations.size());
+  if (version > newest) {
+    return Status::Unsupported(name_ + ": store schema version " + std::to_string(version) +
+                               " is newer than this purr (" + std::to_string(newest) + ")");
+  }
+  if (version == 0) {
+    Stmt& t = db.Sql("SELECT count(*) FROM sqlite_master");
+    const bool other_tables = t.executeStep() && t.Int(0) > 0;
+    t.reset();
+    if (other_tables) return Status::InvalidInput(name_ + ": not a purr store (it has other tables)");
+  }
+  for (int v = version; v < newest; ++v) {
+    db.Begin(true);
+    try {
+      // Another process may have migrated while this one waited for the lock.
+      if (version_now() <= v) {
+        db.Exec(internal::kMigrations[v]);
+        db.Exec("PRAGMA user_version = " + std::to_string(v + 1));
+      }
+      db.Commit();
+    } catch (...) {
+      db.Rollback();
+      throw;
+    }
+  }
+  schema_version_ = newest;
   return Status::Ok();
 }
 
-Status SqliteStore::Transact(const std::function<void(Txn&)>& fn) {
+Status SqlStore::MigratePostgres() {
+  Db& db = *writer_;
+  const int newest = static_cast<int>(internal::kPgMigrations.size());
+  static_assert(internal::kPgMigrations.size() == internal::kMigrations.size(),
+                "every schema version exists in both dialects");
+  // One migration per transaction, each under a transaction-scoped advisory lock: hosts
+  // starting together take turns, and each sees the version the one before it committed.
+  for (int v = 0;; ++v) {
+    db.Begin(true);
+    try {
+      db.Exec("SELECT pg_advisory_xact_lock(" + std::string(internal::kPgMigrationLock) + ")");
+      db.Exec("CREATE TABLE IF NOT EXISTS purr_schema (version INTEGER NOT NULL)");
+      Stmt& q = db.Sql("SELECT max(version) FROM purr_schema");
+      const bool known = q.executeStep() && !q.IsNull(0);
+      const int version = known ? static_cast<int>(q.Int(0)) : 0;
+      q.reset();
+      if (version > newest) {
+        db.Rollback();
+        return Status::Unsupported(name_ + ": store schema version " + std::to_string(version) +
+                                   " is newer than this purr (" + std::to_string(newest) + ")");
+      }
+      if (version == 0) {
+        Stmt& t = db.Sql(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+            "current_schema() AND table_name <> 'purr_schema'");
+        const bool other_tables = t.executeStep() && t.Int(0) > 0;
+        t.reset();
+        if (other_tables) {
+          db.Rollback();
+          return Status::InvalidInput(name_ + ": not a purr store (its schema has other tables)");
+        }
+      }
+      if (version >= newest) {
+        db.Commit();
+        break;
+      }
+      db.Exec(internal::kPgMigrations[version]);
+      db.Exec("DELETE FROM purr_schema");
+      db.Exec("INSERT INTO purr_schema(version) VALUES (" + std::to_string(version + 1) + ")");
+      db.Commit();
+    } catch (...) {
+      db.Rollback();
+      throw;
+    }
+  }
+  schema_version_ = newest;
+  return Status::Ok();
+}
+
+Status SqlStore::Failure(const std::string& what, const std::exception& e,
+                         std::unique_ptr<Db>* conn) {
+  if (dynamic_cast<const StoreError*>(&e)) return Status::Internal(what + e.what());
+  switch (internal::ClassifyFailure(e)) {
+    case internal::DbFailure::kBusy:
+      return Status::TimedOut(what + "the store stayed locked: " + e.what());
+    case internal::DbFailure::kConnection:
+      conn->reset();
+      return Status::IoError(what + "lost the connection to the store: " + e.what());
+    case internal::DbFailure::kOther:
+      break;
+  }
+  return Status::IoError(what + e.what());
+}
+
+void SqlStore::EnsureWriter() {
+  if (!writer_) writer_ = open_(false);
+}
+
+Status SqlStore::Transact(const std::function<void(Txn&)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
-    StatementsDone done(writer_);
-    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SqliteTxn t(writer_, Now());
+    EnsureWriter();
+  } catch (const std::exception& e) {
+    return Status::IoError(name_ + ": cannot connect to the store: " + e.what());
+  }
+  Db& db = *writer_;
+  try {
+    db.Begin(true);
+    SqlTxn t(db, Now());
     fn(t);
+    // The generations are text in meta (one table for every counter and setting).
     if (t.follow_ups_changed) {
-      db_->exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
-                "WHERE key = 'follow_ups_generation'");
+      db.Exec("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
+              "WHERE key = 'follow_ups_generation'");
     }
     if (t.ledger_changed) {
-      db_->exec(
-          "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'ledger_generation'");
+      db.Exec("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
+              "WHERE key = 'ledger_generation'");
     }
     if (t.ids_changed) {
-      db_->exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'ids_generation'");
+      db.Exec("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
+              "WHERE key = 'ids_generation'");
     }
-    txn.commit();
-  } catch (const StoreError& e) {
-    return Status::Internal(options_.path + ": " + e.what());
-  } catch (const SQLite::Exception& e) {
-    const int code = e.getErrorCode();
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-      return Status::TimedOut(options_.path + ": the store stayed locked: " + e.what());
-    }
-    return Status::IoError(options_.path + ": " + e.what());
+    db.Commit();
+    db.Done();
+  } catch (const std::exception& e) {
+    db.Rollback();
+    db.Done();
+    if (!dynamic_cast<const StoreError*>(&e) && !internal::IsDriverError(e)) throw;
+    return Failure(name_ + ": ", e, &writer_);
+  } catch (...) {
+    db.Rollback();
+    db.Done();
+    throw;
   }
   return Status::Ok();
 }
 
-Result<Conn*> SqliteStore::AcquireReader() {
+Result<Db*> SqlStore::AcquireReader() {
   std::unique_lock<std::mutex> lock(readers_mu_);
   const size_t most = static_cast<size_t>(std::max(1, options_.readers));
   reader_free_.wait(lock, [&] { return !idle_readers_.empty() || readers_.size() < most; });
   if (!idle_readers_.empty()) {
-    Conn* conn = idle_readers_.back();
+    Db* conn = idle_readers_.back();
     idle_readers_.pop_back();
     return conn;
   }
-  auto conn = std::make_unique<Conn>();
+  std::unique_ptr<Db> conn;
   try {
-    conn->db = std::make_unique<SQLite::Database>(options_.path, SQLite::OPEN_READONLY,
-                                                  options_.busy_timeout_ms);
-    conn->db->exec("PRAGMA mmap_size = 2147483648");
-    conn->db->exec("PRAGMA cache_size = -16384");
+    conn = open_(true);
+    if (dialect_ == Dialect::kSqlite) {
+      conn->Exec("PRAGMA mmap_size = 2147483648");
+      conn->Exec("PRAGMA cache_size = -16384");
+    }
   } catch (const std::exception& e) {
-    return Status::IoError(options_.path + ": cannot open a reader: " + e.what());
+    return Status::IoError(name_ + ": cannot open a reader: " + e.what());
   }
   readers_.push_back(std::move(conn));
   return readers_.back().get();
 }
 
-void SqliteStore::ReleaseReader(Conn* conn) {
+void SqlStore::ReleaseReader(Db* conn, bool broken) {
   {
     std::lock_guard<std::mutex> lock(readers_mu_);
-    idle_readers_.push_back(conn);
+    if (broken) {
+      // Closed, so the next Read connects again.
+      readers_.erase(std::remove_if(readers_.begin(), readers_.end(),
+                                    [&](const std::unique_ptr<Db>& r) { return r.get() == conn; }),
+                     readers_.end());
+    } else {
+      idle_readers_.push_back(conn);
+    }
   }
   reader_free_.notify_one();
 }
 
-Status SqliteStore::Read(const std::function<void(Txn&)>& fn) {
-  Result<Conn*> conn = AcquireReader();
+Status SqlStore::Read(const std::function<void(Txn&)>& fn) {
+  Result<Db*> conn = AcquireReader();
   if (!conn.ok()) return conn.status();
+  Db& db = **conn;
   Status status = Status::Ok();
+  bool broken = false;
   try {
-    StatementsDone done(**conn);
-    SQLite::Transaction txn(*(*conn)->db, SQLite::TransactionBehavior::DEFERRED);
-    SqliteTxn t(**conn, Now());
+    db.Begin(false);
+    SqlTxn t(db, Now());
     fn(t);
-    txn.commit();
-  } catch (const StoreError& e) {
-    status = Status::Internal(options_.path + ": " + e.what());
-  } catch (const SQLite::Exception& e) {
-    const int code = e.getErrorCode();
-    status = code == SQLITE_BUSY || code == SQLITE_LOCKED
-                 ? Status::TimedOut(options_.path + ": the store stayed locked: " + e.what())
-                 : Status::IoError(options_.path + ": " + e.what());
+    db.Commit();
+    db.Done();
+  } catch (const std::exception& e) {
+    db.Rollback();
+    db.Done();
+    if (!dynamic_cast<const StoreError*>(&e) && !internal::IsDriverError(e)) {
+      ReleaseReader(&db, false);
+      throw;
+    }
+    std::unique_ptr<Db> lost;
+    status = Failure(name_ + ": ", e, &lost);
+    broken = internal::ClassifyFailure(e) == internal::DbFailure::kConnection;
   } catch (...) {
-    ReleaseReader(*conn);
+    db.Rollback();
+    db.Done();
+    ReleaseReader(&db, false);
     throw;
   }
-  ReleaseReader(*conn);
+  ReleaseReader(&db, broken);
   return status;
 }
 
-Status SqliteStore::GuardedStatus(const char* what, const std::function<void()>& fn) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    StatementsDone done(writer_);
-    fn();
-  } catch (const std::exception& e) {
-    return Status::IoError(options_.path + ": " + what + ": " + e.what());
-  }
-  return Status::Ok();
+Status SqlStore::GuardedStatus(const char* what, bool write, const std::function<void()>& fn) {
+  return Guarded<bool>(what, write, [&] {
+           fn();
+           return true;
+         })
+      .status();
 }
 
 template <typename T>
-Result<T> SqliteStore::Guarded(const char* what, const std::function<T()>& fn) {
+Result<T> SqlStore::Guarded(const char* what, bool write, const std::function<T()>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
+  const std::string prefix = name_ + ": " + what + ": ";
   try {
-    StatementsDone done(writer_);
-    return fn();
+    EnsureWriter();
   } catch (const std::exception& e) {
-    return Status::IoError(options_.path + ": " + what + ": " + e.what());
+    return Status::IoError(prefix + "cannot connect to the store: " + e.what());
+  }
+  Db& db = *writer_;
+  try {
+    db.Begin(write);
+    T value = fn();
+    db.Commit();
+    db.Done();
+    return value;
+  } catch (const std::exception& e) {
+    db.Rollback();
+    db.Done();
+    return Failure(prefix, e, &writer_);
   }
 }
 
-Result<int64_t> SqliteStore::EnqueueJob(std::string_view kind, std::string_view work_path,
+Result<int64_t> SqlStore::EnqueueJob(std::string_view kind, std::string_view work_path,
                                         std::string_view name, std::string_view received) {
-  return Guarded<int64_t>("enqueue job", [&]() -> int64_t {
-    SQLite::Statement& s = Sql(
+  return Guarded<int64_t>("enqueue job", true, [&]() -> int64_t {
+    Stmt& s = Sql(
         "INSERT INTO jobs(kind, work_path, name, received, state, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, 'pending', ?, ?)");
+        "VALUES (?, ?, ?, ?, 'pending', ?, ?) RETURNING id");
     const std::string now = Now();
     s.bind(1, std::string(kind));
     s.bind(2, std::string(work_path));
@@ -1574,12 +1740,12 @@ Result<int64_t> SqliteStore::EnqueueJob(std::string_view kind, std::string_view 
     s.bind(4, std::string(received));
     s.bind(5, now);
     s.bind(6, now);
-    s.exec();
-    return db_->getLastInsertRowid();
+    if (!s.executeStep()) throw StoreError("job not inserted");
+    return ColInt(s, 0);
   });
 }
 
-Job ReadJob(SQLite::Statement& s) {
+Job ReadJob(Stmt& s) {
   Job j;
   j.id = ColInt(s, 0);
   j.kind = Col(s, 1);
@@ -1594,25 +1760,29 @@ Job ReadJob(SQLite::Statement& s) {
   return j;
 }
 
-Result<std::optional<Job>> SqliteStore::ClaimJob(std::string_view kind, std::string_view owner,
+Result<std::optional<Job>> SqlStore::ClaimJob(std::string_view kind, std::string_view owner,
                                                  int lease_ms, std::string_view after_kind) {
-  return Guarded<std::optional<Job>>("claim job", [&]() -> std::optional<Job> {
-    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return Guarded<std::optional<Job>>("claim job", true, [&]() -> std::optional<Job> {
     const int64_t now_ms = NowMs();
     const std::string now = FormatTimeMs(now_ms);
-    SQLite::Statement& s = Sql(
-        "SELECT id, kind, work_path, name, received, state, attempts, last_error, outcome, lease_owner "
-        "FROM jobs WHERE kind = ?1 AND (state = 'pending' OR (state = 'running' AND "
-        "lease_until < ?2)) AND NOT EXISTS (SELECT 1 FROM jobs e WHERE ?3 <> '' AND "
-        "e.kind = ?3 AND e.id < jobs.id AND e.state IN ('pending', 'running')) "
-        "ORDER BY id LIMIT 1");
+#define PURR_CLAIM_SQL                                                                        \
+  "SELECT id, kind, work_path, name, received, state, attempts, last_error, outcome, "        \
+  "lease_owner FROM jobs WHERE kind = ?1 AND (state = 'pending' OR (state = 'running' AND "   \
+  "lease_until < ?2)) AND NOT EXISTS (SELECT 1 FROM jobs e WHERE ?3 <> '' AND "               \
+  "e.kind = ?3 AND e.id < jobs.id AND e.state IN ('pending', 'running')) ORDER BY id LIMIT 1"
+    // SQLite's write lock is the whole database; on PostgreSQL the row is locked, and a job
+    // another host is claiming at this moment is skipped, not waited for.
+    Stmt& s = dialect_ == Dialect::kPostgres
+                  ? Sql(PURR_CLAIM_SQL " FOR UPDATE OF jobs SKIP LOCKED")
+                  : Sql(PURR_CLAIM_SQL);
+#undef PURR_CLAIM_SQL
     s.bind(1, std::string(kind));
     s.bind(2, now);
     s.bind(3, std::string(after_kind));
     if (!s.executeStep()) return std::nullopt;
     Job job = ReadJob(s);
     s.reset();
-    SQLite::Statement& u = Sql(
+    Stmt& u = Sql(
         "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, "
         "lease_until = ?, updated_at = ? WHERE id = ?");
     u.bind(1, std::string(owner));
@@ -1620,7 +1790,6 @@ Result<std::optional<Job>> SqliteStore::ClaimJob(std::string_view kind, std::str
     u.bind(3, now);
     u.bind(4, static_cast<int64_t>(job.id));
     u.exec();
-    txn.commit();
     job.state = "running";
     job.attempts += 1;
     job.lease_owner = std::string(owner);
@@ -1628,10 +1797,11 @@ Result<std::optional<Job>> SqliteStore::ClaimJob(std::string_view kind, std::str
   });
 }
 
-Status SqliteStore::ReleaseJob(int64_t job_id, bool count_attempt) {
-  return GuardedStatus("release job", [&] {
-    SQLite::Statement& s = Sql(
-        "UPDATE jobs SET state = 'pending', attempts = MAX(attempts - ?, 0), lease_owner = '', "
+Status SqlStore::ReleaseJob(int64_t job_id, bool count_attempt) {
+  return GuardedStatus("release job", true, [&] {
+    Stmt& s = Sql(
+        "UPDATE jobs SET state = 'pending', "
+        "attempts = CASE WHEN attempts > ?1 THEN attempts - ?1 ELSE 0 END, lease_owner = '', "
         "lease_until = '', updated_at = ? WHERE id = ? AND state = 'running'");
     s.bind(1, count_attempt ? 0 : 1);
     s.bind(2, Now());
@@ -1640,9 +1810,9 @@ Status SqliteStore::ReleaseJob(int64_t job_id, bool count_attempt) {
   });
 }
 
-Result<bool> SqliteStore::FailJob(int64_t job_id, std::string_view error, int max_attempts) {
-  return Guarded<bool>("fail job", [&]() -> bool {
-    SQLite::Statement& s = Sql(
+Result<bool> SqlStore::FailJob(int64_t job_id, std::string_view error, int max_attempts) {
+  return Guarded<bool>("fail job", true, [&]() -> bool {
+    Stmt& s = Sql(
         "UPDATE jobs SET state = CASE WHEN attempts >= ?1 THEN 'failed' ELSE 'pending' END, "
         "outcome = CASE WHEN attempts >= ?1 THEN 'quarantined' ELSE '' END, "
         "last_error = ?2, lease_owner = '', lease_until = '', updated_at = ?3 WHERE id = ?4");
@@ -1651,15 +1821,15 @@ Result<bool> SqliteStore::FailJob(int64_t job_id, std::string_view error, int ma
     s.bind(3, Now());
     s.bind(4, static_cast<int64_t>(job_id));
     s.exec();
-    SQLite::Statement& q = Sql("SELECT state FROM jobs WHERE id = ?");
+    Stmt& q = Sql("SELECT state FROM jobs WHERE id = ?");
     q.bind(1, static_cast<int64_t>(job_id));
     return q.executeStep() && Col(q, 0) == "failed";
   });
 }
 
-Result<std::vector<Job>> SqliteStore::JobsInState(std::string_view state) {
-  return Guarded<std::vector<Job>>("list jobs", [&] {
-    SQLite::Statement& s = Sql(
+Result<std::vector<Job>> SqlStore::JobsInState(std::string_view state) {
+  return Guarded<std::vector<Job>>("list jobs", false, [&] {
+    Stmt& s = Sql(
         "SELECT id, kind, work_path, name, received, state, attempts, last_error, outcome, lease_owner "
         "FROM jobs WHERE state = ? AND archived = 0 ORDER BY id");
     s.bind(1, std::string(state));
@@ -1669,24 +1839,56 @@ Result<std::vector<Job>> SqliteStore::JobsInState(std::string_view state) {
   });
 }
 
-Result<bool> SqliteStore::KnowsWorkPath(std::string_view work_path) {
-  return Guarded<bool>("find job", [&] {
-    SQLite::Statement& s = Sql("SELECT 1 FROM jobs WHERE work_path = ?");
+Result<bool> SqlStore::KnowsWorkPath(std::string_view work_path) {
+  return Guarded<bool>("find job", false, [&] {
+    Stmt& s = Sql("SELECT 1 FROM jobs WHERE work_path = ?");
     s.bind(1, std::string(work_path));
     return s.executeStep();
   });
 }
 
-Status SqliteStore::MarkJobArchived(int64_t job_id) {
-  return GuardedStatus("archive job", [&] {
-    SQLite::Statement& s = Sql("UPDATE jobs SET archived = 1, updated_at = ? WHERE id = ?");
+Status SqlStore::MarkJobArchived(int64_t job_id) {
+  return GuardedStatus("archive job", true, [&] {
+    Stmt& s = Sql("UPDATE jobs SET archived = 1, updated_at = ? WHERE id = ?");
     s.bind(1, Now());
     s.bind(2, static_cast<int64_t>(job_id));
     s.exec();
   });
 }
 
-EventRecord ReadEvent(SQLite::Statement& s) {
+Result<bool> SqlStore::TakeLease(std::string_view name, std::string_view owner, int lease_ms) {
+  return Guarded<bool>("take lease", true, [&] {
+    const int64_t now = NowMs();
+    Stmt& s = Sql(
+        "INSERT INTO leases(name, owner, until_ms) VALUES (?1, ?2, ?3) ON CONFLICT(name) DO "
+        "UPDATE SET owner = excluded.owner, until_ms = excluded.until_ms "
+        "WHERE leases.owner = excluded.owner OR leases.until_ms < ?4");
+    s.bind(1, std::string(name));
+    s.bind(2, std::string(owner));
+    s.bind(3, static_cast<int64_t>(now + lease_ms));
+    s.bind(4, static_cast<int64_t>(now));
+    return s.exec() == 1;
+  });
+}
+
+Status SqlStore::ReleaseLease(std::string_view name, std::string_view owner) {
+  return GuardedStatus("release lease", true, [&] {
+    Stmt& s = Sql("DELETE FROM leases WHERE name = ? AND owner = ?");
+    s.bind(1, std::string(name));
+    s.bind(2, std::string(owner));
+    s.exec();
+  });
+}
+
+Result<std::string> SqlStore::LeaseOwner(std::string_view name) {
+  return Guarded<std::string>("read lease", false, [&] {
+    Stmt& s = Sql("SELECT owner FROM leases WHERE name = ?");
+    s.bind(1, std::string(name));
+    return s.executeStep() ? Col(s, 0) : std::string();
+  });
+}
+
+EventRecord ReadEvent(Stmt& s) {
   EventRecord e;
   e.event_id = Col(s, 0);
   e.idempotency_key = Col(s, 1);
@@ -1709,11 +1911,11 @@ EventRecord ReadEvent(SQLite::Statement& s) {
   "event_id, idempotency_key, type, customer, case_id, invoices, payment_id, at, body, "     \
   "delivered_file, delivered_webhook, attempts, next_attempt_at, last_error"
 
-Result<std::vector<EventRecord>> SqliteStore::UndeliveredEvents(std::string_view channel,
+Result<std::vector<EventRecord>> SqlStore::UndeliveredEvents(std::string_view channel,
                                                                std::string_view due_by) {
-  return Guarded<std::vector<EventRecord>>("list events", [&] {
+  return Guarded<std::vector<EventRecord>>("list events", false, [&] {
     const bool file = channel == "file";
-    SQLite::Statement& s =
+    Stmt& s =
         file ? Sql("SELECT " PURR_EVENT_COLUMNS
                    " FROM events WHERE delivered_file = 0 ORDER BY at, event_id")
              : Sql("SELECT " PURR_EVENT_COLUMNS
@@ -1726,11 +1928,10 @@ Result<std::vector<EventRecord>> SqliteStore::UndeliveredEvents(std::string_view
   });
 }
 
-Status SqliteStore::MarkDelivered(const std::vector<std::string>& event_ids,
+Status SqlStore::MarkDelivered(const std::vector<std::string>& event_ids,
                                   std::string_view channel) {
-  return GuardedStatus("mark delivered", [&] {
-    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement& s =
+  return GuardedStatus("mark delivered", true, [&] {
+    Stmt& s =
         channel == "file"
             ? Sql("UPDATE events SET delivered_file = 1 WHERE event_id = ?")
             : Sql("UPDATE events SET delivered_webhook = 1, attempts = attempts + 1, "
@@ -1740,14 +1941,13 @@ Status SqliteStore::MarkDelivered(const std::vector<std::string>& event_ids,
       s.bind(1, id);
       s.exec();
     }
-    txn.commit();
   });
 }
 
-Status SqliteStore::MarkDeliveryFailed(std::string_view event_id, std::string_view error,
+Status SqlStore::MarkDeliveryFailed(std::string_view event_id, std::string_view error,
                                        std::string_view next_attempt_at) {
-  return GuardedStatus("mark delivery failed", [&] {
-    SQLite::Statement& s = Sql(
+  return GuardedStatus("mark delivery failed", true, [&] {
+    Stmt& s = Sql(
         "UPDATE events SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
         "WHERE event_id = ?");
     s.bind(1, std::string(error));
@@ -1757,9 +1957,9 @@ Status SqliteStore::MarkDeliveryFailed(std::string_view event_id, std::string_vi
   });
 }
 
-Result<std::vector<LetterRecord>> SqliteStore::Letters() {
-  return Guarded<std::vector<LetterRecord>>("list letters", [&] {
-    SQLite::Statement& s = Sql(
+Result<std::vector<LetterRecord>> SqlStore::Letters() {
+  return Guarded<std::vector<LetterRecord>>("list letters", false, [&] {
+    Stmt& s = Sql(
         "SELECT " PURR_LETTER_COLUMNS " FROM letters ORDER BY id");
     std::vector<LetterRecord> out;
     while (s.executeStep()) out.push_back(ReadLetter(s));
@@ -1767,9 +1967,9 @@ Result<std::vector<LetterRecord>> SqliteStore::Letters() {
   });
 }
 
-Result<std::vector<PaymentRecord>> SqliteStore::Payments() {
-  return Guarded<std::vector<PaymentRecord>>("list payments", [&] {
-    SQLite::Statement& s = Sql(
+Result<std::vector<PaymentRecord>> SqlStore::Payments() {
+  return Guarded<std::vector<PaymentRecord>>("list payments", false, [&] {
+    Stmt& s = Sql(
         "SELECT p.payment_id, p.file_id, f.file, p.amount_minor, p.currency, p.booking_date, "
         "p.refs, p.text, p.payer, p.direction, p.reversal, p.decision, p.unapplied_minor, "
         "p.customer, p.case_id, p.reasons, p.candidates, p.recorded_at FROM payments p "
@@ -1799,7 +1999,7 @@ Result<std::vector<PaymentRecord>> SqliteStore::Payments() {
       index[p.payment_id] = out.size();
       out.push_back(std::move(p));
     }
-    SQLite::Statement& a =
+    Stmt& a =
         Sql("SELECT payment_id, invoice, amount_minor FROM allocations ORDER BY id");
     while (a.executeStep()) {
       auto it = index.find(Col(a, 0));
@@ -1809,9 +2009,9 @@ Result<std::vector<PaymentRecord>> SqliteStore::Payments() {
   });
 }
 
-Result<std::vector<InvoiceRecord>> SqliteStore::Invoices() {
-  return Guarded<std::vector<InvoiceRecord>>("list invoices", [&] {
-    SQLite::Statement& s = Sql(
+Result<std::vector<InvoiceRecord>> SqlStore::Invoices() {
+  return Guarded<std::vector<InvoiceRecord>>("list invoices", false, [&] {
+    Stmt& s = Sql(
         "SELECT invoice, customer, case_id, reference, original_minor, open_minor, currency, "
         "due_date, status, blocking, customer_name, payer_accounts, listed FROM invoices "
         "ORDER BY invoice");
@@ -1821,18 +2021,18 @@ Result<std::vector<InvoiceRecord>> SqliteStore::Invoices() {
   });
 }
 
-Result<std::vector<CaseRecord>> SqliteStore::Cases() {
-  return Guarded<std::vector<CaseRecord>>("list cases", [&] {
+Result<std::vector<CaseRecord>> SqlStore::Cases() {
+  return Guarded<std::vector<CaseRecord>>("list cases", false, [&] {
     std::vector<CaseRecord> out;
     std::map<std::string, size_t> index;
-    SQLite::Statement& c = Sql("SELECT case_id, customer FROM cases ORDER BY case_id");
+    Stmt& c = Sql("SELECT case_id, customer FROM cases ORDER BY case_id");
     while (c.executeStep()) {
       index[Col(c, 0)] = out.size();
       out.push_back({Col(c, 0), Col(c, 1), "open", {}, {}, {}, {}});
     }
-    auto each = [&](const char* sql, const std::function<void(CaseRecord&, SQLite::Statement&)>&
+    auto each = [&](const char* sql, const std::function<void(CaseRecord&, Stmt&)>&
                                          fn) {
-      SQLite::Statement& s = Sql(sql);
+      Stmt& s = Sql(sql);
       while (s.executeStep()) {
         auto it = index.find(Col(s, 0));
         if (it != index.end()) fn(out[it->second], s);
@@ -1840,26 +2040,26 @@ Result<std::vector<CaseRecord>> SqliteStore::Cases() {
     };
     std::set<std::string> open_invoices, follow_up, reactivated;
     each("SELECT case_id, invoice, open_minor, status FROM invoices ORDER BY invoice",
-         [&](CaseRecord& r, SQLite::Statement& s) {
+         [&](CaseRecord& r, Stmt& s) {
            r.invoices.push_back(Col(s, 1));
            if (ColInt(s, 2) > 0 && Col(s, 3) == "open") open_invoices.insert(r.case_id);
          });
     each("SELECT case_id, reason FROM holds WHERE released_at = '' ORDER BY id",
-         [&](CaseRecord& r, SQLite::Statement& s) { r.holds.push_back(Col(s, 1)); });
+         [&](CaseRecord& r, Stmt& s) { r.holds.push_back(Col(s, 1)); });
     each("SELECT case_id, id FROM letters ORDER BY id",
-         [&](CaseRecord& r, SQLite::Statement& s) { r.letters.push_back(ColInt(s, 1)); });
-    each("SELECT DISTINCT i.case_id, a.payment_id FROM allocations a JOIN invoices i "
-         "ON i.invoice = a.invoice ORDER BY a.id",
-         [&](CaseRecord& r, SQLite::Statement& s) {
+         [&](CaseRecord& r, Stmt& s) { r.letters.push_back(ColInt(s, 1)); });
+    each("SELECT i.case_id, a.payment_id FROM allocations a JOIN invoices i "
+         "ON i.invoice = a.invoice GROUP BY i.case_id, a.payment_id ORDER BY MIN(a.id)",
+         [&](CaseRecord& r, Stmt& s) {
            std::string id = Col(s, 1);
            if (std::find(r.payments.begin(), r.payments.end(), id) == r.payments.end()) {
              r.payments.push_back(id);
            }
          });
     each("SELECT case_id FROM follow_ups WHERE status = 'open'",
-         [&](CaseRecord& r, SQLite::Statement&) { follow_up.insert(r.case_id); });
+         [&](CaseRecord& r, Stmt&) { follow_up.insert(r.case_id); });
     each("SELECT case_id FROM events WHERE type = 'reactivation'",
-         [&](CaseRecord& r, SQLite::Statement&) { reactivated.insert(r.case_id); });
+         [&](CaseRecord& r, Stmt&) { reactivated.insert(r.case_id); });
     for (CaseRecord& r : out) {
       if (!r.holds.empty()) {
         r.flag = "hold";
@@ -1875,9 +2075,9 @@ Result<std::vector<CaseRecord>> SqliteStore::Cases() {
   });
 }
 
-Result<std::vector<FollowUpRecord>> SqliteStore::FollowUps(bool open_only) {
-  return Guarded<std::vector<FollowUpRecord>>("list follow-ups", [&] {
-    SQLite::Statement& s = Sql("SELECT " PURR_FOLLOW_UP_COLUMNS PURR_FOLLOW_UP_FROM
+Result<std::vector<FollowUpRecord>> SqlStore::FollowUps(bool open_only) {
+  return Guarded<std::vector<FollowUpRecord>>("list follow-ups", false, [&] {
+    Stmt& s = Sql("SELECT " PURR_FOLLOW_UP_COLUMNS PURR_FOLLOW_UP_FROM
                                "WHERE (?1 = 0 OR f.status = 'open') "
                                "ORDER BY f.due, f.priority, f.id");
     s.bind(1, open_only ? 1 : 0);
@@ -1887,9 +2087,9 @@ Result<std::vector<FollowUpRecord>> SqliteStore::FollowUps(bool open_only) {
   });
 }
 
-Result<std::vector<EventRecord>> SqliteStore::Events() {
-  return Guarded<std::vector<EventRecord>>("list events", [&] {
-    SQLite::Statement& s =
+Result<std::vector<EventRecord>> SqlStore::Events() {
+  return Guarded<std::vector<EventRecord>>("list events", false, [&] {
+    Stmt& s =
         Sql("SELECT " PURR_EVENT_COLUMNS " FROM events ORDER BY at, event_id");
     std::vector<EventRecord> out;
     while (s.executeStep()) out.push_back(ReadEvent(s));
@@ -1897,9 +2097,9 @@ Result<std::vector<EventRecord>> SqliteStore::Events() {
   });
 }
 
-Result<std::vector<AuditRecord>> SqliteStore::AuditLog() {
-  return Guarded<std::vector<AuditRecord>>("read audit log", [&] {
-    SQLite::Statement& s = Sql(
+Result<std::vector<AuditRecord>> SqlStore::AuditLog() {
+  return Guarded<std::vector<AuditRecord>>("read audit log", false, [&] {
+    Stmt& s = Sql(
         "SELECT id, at, actor, subject, action, rule_id, reason, score FROM audit ORDER BY id");
     std::vector<AuditRecord> out;
     while (s.executeStep()) {
@@ -1918,9 +2118,9 @@ Result<std::vector<AuditRecord>> SqliteStore::AuditLog() {
   });
 }
 
-Result<std::vector<QueueCount>> SqliteStore::QueueCounts() {
-  return Guarded<std::vector<QueueCount>>("count jobs", [&] {
-    SQLite::Statement& s = Sql(
+Result<std::vector<QueueCount>> SqlStore::QueueCounts() {
+  return Guarded<std::vector<QueueCount>>("count jobs", false, [&] {
+    Stmt& s = Sql(
         "SELECT kind, state, count(*) FROM jobs GROUP BY kind, state ORDER BY kind, state");
     std::vector<QueueCount> out;
     while (s.executeStep()) out.push_back({Col(s, 0), Col(s, 1), ColInt(s, 2)});
@@ -1928,15 +2128,18 @@ Result<std::vector<QueueCount>> SqliteStore::QueueCounts() {
   });
 }
 
-Result<std::string> SqliteStore::LastActivity() {
-  return Guarded<std::string>("last activity", [&] {
-    SQLite::Statement& s = Sql("SELECT IFNULL(MAX(updated_at), '') FROM jobs");
+Result<std::string> SqlStore::LastActivity() {
+  return Guarded<std::string>("last activity", false, [&] {
+    Stmt& s = Sql("SELECT COALESCE(MAX(updated_at), '') FROM jobs");
     return s.executeStep() ? Col(s, 0) : std::string();
   });
 }
 
-Status SqliteStore::Ping() {
-  return GuardedStatus("ping", [&] { db_->execAndGet("SELECT count(*) FROM meta"); });
+Status SqlStore::Ping() {
+  return GuardedStatus("ping", false, [&] {
+    Stmt& s = Sql("SELECT count(*) FROM meta");
+    s.executeStep();
+  });
 }
 
 }  // namespace
@@ -1954,16 +2157,42 @@ std::string FormatTimeMs(int64_t ms) {
 
 int CurrentSchemaVersion() { return static_cast<int>(internal::kMigrations.size()); }
 
-Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
-  std::unique_ptr<SQLite::Database> db;
-  try {
-    db = std::make_unique<SQLite::Database>(options.path,
-                                            SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                                            options.busy_timeout_ms);
-  } catch (const SQLite::Exception& e) {
-    return Status::IoError(options.path + ": cannot open the store: " + e.what());
+bool IsStoreUrl(std::string_view path) {
+  return path.rfind("postgresql://", 0) == 0 || path.rfind("postgres://", 0) == 0;
+}
+
+std::string StoreDisplayName(std::string_view path) {
+  std::string out(path);
+  if (!IsStoreUrl(path)) return out;
+  // postgresql://user:PASSWORD@host/... and ...?password=PASSWORD&...
+  const size_t scheme = out.find("://") + 3;
+  const size_t at = out.find('@', scheme);
+  const size_t slash = out.find('/', scheme);
+  if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+    const size_t colon = out.find(':', scheme);
+    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
   }
-  auto store = std::make_unique<SqliteStore>(std::move(db), options);
+  for (size_t p = out.find("password="); p != std::string::npos;
+       p = out.find("password=", p + 1)) {
+    if (p > 0 && out[p - 1] != '?' && out[p - 1] != '&') continue;
+    const size_t value = p + 9;
+    const size_t end = std::min(out.find('&', value), out.size());
+    out.replace(value, end - value, "***");
+  }
+  return out;
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
+  const std::string name = StoreDisplayName(options.path);
+  const bool postgres = IsStoreUrl(options.path);
+  const std::string path = options.path;
+  const int timeout = options.busy_timeout_ms;
+  SqlStore::Opener open = [postgres, path, timeout](bool read_only) {
+    return postgres ? internal::OpenPostgres(path, timeout)
+                    : internal::OpenSqlite(path, read_only, timeout);
+  };
+  auto store = std::make_unique<SqlStore>(postgres ? Dialect::kPostgres : Dialect::kSqlite,
+                                          std::move(open), name, options);
   Status migrated = store->Migrate();
   if (!migrated.ok()) return migrated;
   return std::unique_ptr<Store>(std::move(store));
