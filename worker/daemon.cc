@@ -87,6 +87,18 @@ bool RenameNoReplace(const fs::path& from, const fs::path& to) {
   return true;
 }
 
+// Claims an inbox file: moves it to `unique_to`, a name no other process makes (time, pid,
+// counter). Of several processes or hosts renaming the same file, one succeeds. Where the
+// file system has no RENAME_NOREPLACE (NFS), a plain rename keeps that; the link-and-unlink
+// of RenameNoReplace would not (two hosts linking one file to two names both succeed).
+bool ClaimRename(const fs::path& from, const fs::path& unique_to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, unique_to.c_str(), RENAME_NOREPLACE) == 0) {
+    return true;
+  }
+  if (errno != EINVAL && errno != ENOSYS) return false;
+  return ::rename(from.c_str(), unique_to.c_str()) == 0;
+}
+
 // Moves `from` into `dir` under its name, or name.1, name.2 ... when taken.
 Result<fs::path> MoveInto(const fs::path& from, const fs::path& dir, const std::string& name) {
   std::error_code ec;
@@ -296,7 +308,7 @@ void Daemon::Claim(const std::string& kind, const fs::path& file) {
     received = std::min<int64_t>(now, int64_t{st.st_mtim.tv_sec} * 1000 + st.st_mtim.tv_nsec / 1000000);
   }
   const fs::path target = fs::path(config_.work) / kind / (std::string(stamp) + "-" + name);
-  if (!RenameNoReplace(file, target)) {
+  if (!ClaimRename(file, target)) {
     log_.Warn("inbox.claim_failed", {{"file", name}, {"error", strerror(errno)}});
     return;
   }

@@ -4,7 +4,8 @@
 #                             DIR/.s.PGSQL.5432 only (no TCP port), superuser "purr", trust
 #   pg_cluster.sh stop DIR    stop it and delete DIR
 # As root (PostgreSQL refuses to run as root) the server runs as the "postgres" user that
-# Debian's postgresql package creates. Durability is switched off: these are tests.
+# Debian's postgresql package creates. Durability is switched off (these are tests) unless
+# PURR_PG_DURABLE=1.
 set -euo pipefail
 action=${1:?start or stop}
 dir=${2:?the cluster folder}
@@ -32,10 +33,12 @@ case "$action" in
     if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
     "${as[@]}" "$bin/initdb" -D "$dir/data" -U purr -A trust -E UTF8 --locale=C.UTF-8 \
       >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    # PURR_PG_DURABLE=1 (the benchmarks) keeps PostgreSQL's durable defaults.
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if [ "${PURR_PG_DURABLE:-}" = 1 ]; then durability=""; fi
     "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
       -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c port=5432 \
-          -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-          -c max_connections=300 -c shared_buffers=64MB" start >/dev/null \
+          $durability -c max_connections=300 -c shared_buffers=64MB" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     # Root's test binaries reach the socket in the postgres-owned folder.
     chmod 755 "$dir"
