@@ -18,10 +18,12 @@ if(TARGET purr_web AND TARGET purr_worker)
   find_package(Poco REQUIRED COMPONENTS Foundation JSON Net)
   find_package(GTest REQUIRED)
   add_executable(review_http_fuzzer review_http_fuzzer.cc
-                 ${PROJECT_SOURCE_DIR}/tests/web/web_test_util.cc)
-  target_compile_definitions(review_http_fuzzer PRIVATE PURR_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+                 ${PROJECT_SOURCE_DIR}/tests/web/web_test_util.cc
+                 ${PROJECT_SOURCE_DIR}/tests/store/backend.cc)
+  target_compile_definitions(review_http_fuzzer PRIVATE PURR_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+                             PURR_TEST_PG_DIR="${PURR_TEST_PG_DIR}")
   target_link_libraries(review_http_fuzzer PRIVATE purr::worker purr::web purr::store purr::cases
                         purr::casework Poco::Foundation Poco::JSON Poco::Net GTest::gtest
-                        Threads::Threads purr_warnings)
+                        PkgConfig::PQXX Threads::Threads purr_warnings)
   purr_fuzz_finish(review_http)
 endif()

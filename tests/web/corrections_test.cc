@@ -16,7 +16,7 @@ TEST(Corrections, TheLastCorrectionOfEachLetterIsItsLabelAndIdsSplitTrainFromTes
   ASSERT_EQ(s.Post(action, R"({"action":"confirm"})", kari).status, 200);
   ASSERT_EQ(s.Post(action, R"({"action":"set_classes","classes":["complaint","dispute"]})", kari).status,
             200);
-  const std::string db = (s.dir() / "purr.sqlite").string();
+  const std::string& db = s.store_path();
   Result<std::vector<LabelledLetter>> train = ReadCorrectedLetters(db, "train");
   ASSERT_TRUE(train.ok()) << train.status().message();
   ASSERT_EQ(train->size(), 1u) << "letter 1 is in the train split";

@@ -52,8 +52,15 @@ ReviewServer::ReviewServer(ReviewOptions options) {
          ("purr_web_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
   fs::remove_all(dir_);
   fs::create_directories(dir_);
+  store_path_ = (dir_ / "purr.sqlite").string();
+  if (const char* backend = std::getenv("PURR_TEST_STORE");
+      backend && std::string(backend) == "postgresql") {
+    location_ = std::make_unique<store::backends::StoreLocation>(
+        store::backends::Backend::kPostgres, dir_);
+    store_path_ = location_->path();
+  }
   store::StoreOptions so;
-  so.path = (dir_ / "purr.sqlite").string();
+  so.path = store_path_;
   so.now_ms = [this] { return now_ms.load(); };
   Result<std::unique_ptr<store::Store>> s = store::OpenStore(so);
   if (!s.ok()) throw std::runtime_error(s.status().message());
@@ -150,6 +157,7 @@ ReviewServer::~ReviewServer() {
   server_.reset();
   app_.reset();
   store_.reset();
+  location_.reset();
   std::error_code ec;
   fs::remove_all(dir_, ec);
 }

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "store/store.h"
+#include "tests/store/backend.h"
 #include "web/review.h"
 
 namespace purr::web::testing {
@@ -60,6 +61,9 @@ class ReviewServer {
   ReviewApp& app() { return *app_; }
   int port() const { return port_; }
   const std::filesystem::path& dir() const { return dir_; }
+  // The store's path: dir()/purr.sqlite, or with PURR_TEST_STORE=postgresql (ctest's
+  // Postgres.* web tests) the URL of a fresh database on the tests' PostgreSQL.
+  const std::string& store_path() const { return store_path_; }
 
   // Seeded: letter 1 (a dispute on case S-1 with a hold and an open follow-up, text with
   // markup), payment "pay-1" (4000 NOK unapplied, a follow-up), invoices F-1 (blocking) and
@@ -69,6 +73,8 @@ class ReviewServer {
 
  private:
   std::filesystem::path dir_;
+  std::unique_ptr<store::backends::StoreLocation> location_;  // PostgreSQL only
+  std::string store_path_;
   std::unique_ptr<store::Store> store_;
   std::shared_ptr<const cases::DecisionRules> rules_;
   std::unique_ptr<ReviewApp> app_;
