@@ -29,8 +29,10 @@ if [ "${PURR_SANITIZE_TESTS:-}" = 1 ] || [ "${CI:-}" = "true" ]; then
     -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" >/dev/null
   cmake --build "$asan" -j "$(nproc)" --target "${fast[@]}" purr
   labels=$(IFS='|'; echo "^(${fast[*]})\$")
+  supp="$(pwd)/tests/lsan.supp"  # leaks inside third-party libraries, each with its reason
   (cd "$asan" &&
      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+     LSAN_OPTIONS="suppressions=$supp:print_suppressions=0" \
      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
      ctest --output-on-failure -j "$(nproc)" --timeout 900 -L "$labels")
   echo "test.sh: sanitizer build and tests took $(( $(date +%s) - start )) s" >&2
