@@ -151,11 +151,6 @@ CopyReport Measure(Db& db) {
   return r;
 }
 
-std::unique_ptr<Db> Connect(const StoreOptions& o) {
-  return IsStoreUrl(o.path) ? internal::OpenPostgres(o.path, o.busy_timeout_ms)
-                            : internal::OpenSqlite(o.path, false, o.busy_timeout_ms);
-}
-
 std::string Differences(const CopyReport& a, const CopyReport& b) {
   std::string out;
   for (size_t i = 0; i < a.tables.size() && i < b.tables.size(); ++i) {
@@ -187,8 +182,8 @@ Result<CopyReport> CopyStore(const StoreOptions& from, const StoreOptions& to) {
   }
   const auto start = std::chrono::steady_clock::now();
   try {
-    std::unique_ptr<Db> src = Connect(from);
-    std::unique_ptr<Db> dst = Connect(to);
+    std::unique_ptr<Db> src = internal::OpenDb(from.path, false, from.busy_timeout_ms);
+    std::unique_ptr<Db> dst = internal::OpenDb(to.path, false, to.busy_timeout_ms);
     if (dst->dialect() == Dialect::kSqlite) dst->Exec("PRAGMA foreign_keys = ON");
     src->Begin(false);
     CopyReport before = Measure(*src);

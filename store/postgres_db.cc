@@ -244,6 +244,11 @@ std::unique_ptr<Db> OpenPostgres(const std::string& uri, int busy_timeout_ms) {
   return std::make_unique<PgDb>(uri, busy_timeout_ms);
 }
 
+std::unique_ptr<Db> OpenDb(const std::string& path, bool read_only, int busy_timeout_ms) {
+  return IsStoreUrl(path) ? OpenPostgres(path, busy_timeout_ms)
+                          : OpenSqlite(path, read_only, busy_timeout_ms);
+}
+
 bool IsDriverError(const std::exception& e) {
   return IsSqliteError(e) || dynamic_cast<const pqxx::failure*>(&e) ||
          dynamic_cast<const pqxx::usage_error*>(&e) ||

@@ -114,6 +114,9 @@ bool IsDriverError(const std::exception& e);
 std::unique_ptr<Db> OpenSqlite(const std::string& path, bool read_only, int busy_timeout_ms);
 // PostgreSQL: connects with a libpq connection URI; lock_timeout is the busy timeout.
 std::unique_ptr<Db> OpenPostgres(const std::string& uri, int busy_timeout_ms);
+// The driver StoreOptions::path names: PostgreSQL for a URL (IsStoreUrl), else SQLite.
+// `read_only` applies to SQLite (PostgreSQL's read-only transactions say so themselves).
+std::unique_ptr<Db> OpenDb(const std::string& path, bool read_only, int busy_timeout_ms);
 
 }  // namespace purr::store::internal
 

@@ -2187,9 +2187,8 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
   const bool postgres = IsStoreUrl(options.path);
   const std::string path = options.path;
   const int timeout = options.busy_timeout_ms;
-  SqlStore::Opener open = [postgres, path, timeout](bool read_only) {
-    return postgres ? internal::OpenPostgres(path, timeout)
-                    : internal::OpenSqlite(path, read_only, timeout);
+  SqlStore::Opener open = [path, timeout](bool read_only) {
+    return internal::OpenDb(path, read_only, timeout);
   };
   auto store = std::make_unique<SqlStore>(postgres ? Dialect::kPostgres : Dialect::kSqlite,
                                           std::move(open), name, options);

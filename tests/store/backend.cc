@@ -23,6 +23,11 @@ std::string WithDatabase(const std::string& url, const std::string& database) {
 
 }  // namespace
 
+bool PostgresRequested() {
+  const char* backend = std::getenv("PURR_TEST_STORE");
+  return backend && std::string(backend) == "postgresql";
+}
+
 std::string PostgresAdminUrl() {
   if (const char* url = std::getenv("PURR_TEST_PG"); url && *url) return url;
   return std::string("postgresql:///postgres?host=") + PURR_TEST_PG_DIR + "&port=5432&user=purr";

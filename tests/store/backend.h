@@ -19,6 +19,10 @@ inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
 }
 
+// Whether PURR_TEST_STORE=postgresql: the daemon and web tests that ctest runs again as
+// Postgres.* make their stores on the test server then.
+bool PostgresRequested();
+
 // The URL of the test server's maintenance database.
 std::string PostgresAdminUrl();
 

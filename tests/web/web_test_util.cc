@@ -53,8 +53,7 @@ ReviewServer::ReviewServer(ReviewOptions options) {
   fs::remove_all(dir_);
   fs::create_directories(dir_);
   store_path_ = (dir_ / "purr.sqlite").string();
-  if (const char* backend = std::getenv("PURR_TEST_STORE");
-      backend && std::string(backend) == "postgresql") {
+  if (store::backends::PostgresRequested()) {
     location_ = std::make_unique<store::backends::StoreLocation>(
         store::backends::Backend::kPostgres, dir_);
     store_path_ = location_->path();

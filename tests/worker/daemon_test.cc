@@ -66,12 +66,6 @@ size_t CountFiles(const fs::path& dir, const std::string& suffix_to_skip = ".rea
   return n;
 }
 
-// Whether this run's stores are PostgreSQL databases (ctest's Postgres.* tests).
-bool PostgresRun() {
-  const char* backend = std::getenv("PURR_TEST_STORE");
-  return backend && std::string(backend) == "postgresql";
-}
-
 // A folder with purr.conf, inboxes and the bundled ledger imported.
 class Installation {
  public:
@@ -83,7 +77,7 @@ class Installation {
     fs::create_directories(root_ / "inbox" / "letters");
     fs::create_directories(root_ / "inbox" / "payments");
     std::string db = "purr.sqlite";
-    if (!sqlite && PostgresRun()) {
+    if (!sqlite && store::backends::PostgresRequested()) {
       location_ = std::make_unique<store::backends::StoreLocation>(
           store::backends::Backend::kPostgres, root_);
       db = location_->path();
@@ -896,7 +890,7 @@ TEST(DaemonCrash, SigkillAtRandomMomentsLosesAndDoublesNothing) {
 // folder), 500 letters and the payment files arrive, and a random daemon is SIGKILLed and
 // started again twelve times: each input is done once, by one of them.
 TEST(DaemonHosts, ThreeDaemonsOnOneStoreKilledAtRandomDoEachThingOnce) {
-  if (!PostgresRun()) GTEST_SKIP() << "needs the tests' PostgreSQL (ctest runs Postgres.DaemonHosts.*)";
+  if (!store::backends::PostgresRequested()) GTEST_SKIP() << "needs the tests' PostgreSQL (ctest runs Postgres.DaemonHosts.*)";
   Installation install("hosts", "purr.workers = 1\npurr.job.lease_ms = 3000\n"
                                 "purr.job.max_attempts = 8\n");
   ASSERT_EQ(install.Purr("invoices", {"import", kDemo + "/ledger.csv"}).exit_code, 0);
@@ -1032,7 +1026,7 @@ TEST(PurrUsers, AddListPasswdDisableEnableFromTheCommandLine) {
 // An installation that ran on SQLite moves to PostgreSQL: every listing reads the same on
 // both, a second copy into the now full database is refused, and the daemon carries on there.
 TEST(DaemonMigrate, ASqliteInstallationMovesToPostgresWithEveryRow) {
-  if (!PostgresRun()) GTEST_SKIP() << "needs the tests' PostgreSQL (ctest runs Postgres.DaemonMigrate.*)";
+  if (!store::backends::PostgresRequested()) GTEST_SKIP() << "needs the tests' PostgreSQL (ctest runs Postgres.DaemonMigrate.*)";
   Installation install("migrate", "", /*sqlite=*/true);
   ASSERT_EQ(install.Purr("invoices", {"import", kDemo + "/ledger.csv"}).exit_code, 0);
   for (const auto& entry : fs::directory_iterator(kDemo + "/inbox/letters")) {
