@@ -1,11 +1,19 @@
-// The state of `purr batch` in its output folder (DIR/batch.sqlite): the runs, every
-// document seen with its last decision, every page recognised, and what each run changed.
+// The state of `purr batch`: the runs, every document seen with its last decision, every
+// page recognised, what each run changed, and who is working on which document.
+//
+// It lives in DIR/batch.sqlite, or with a PostgreSQL store (`--db postgresql://...`) in
+// that database, where the hosts running one batch share it: each takes documents by a
+// claim (a lease it renews while it works), so a document is read by one host, a host
+// that dies has its documents taken over when its leases run out, and whoever finishes
+// the run last writes the summary. Batches in one database are told apart by a name (the
+// output folder as given).
 //
 // Pages are committed one by one as they are recognised, so a run killed at any moment
-// loses only the pages in flight. One SQLite file in WAL mode; every call is one
-// transaction (or one read) and is safe from several threads (a mutex serialises them).
-// Errors: Open fails for an unusable folder or a file that is not a batch state; a failed
-// write returns its Status and writes nothing.
+// loses only the pages in flight. Every call is one transaction (or one read) and is safe
+// from several threads (a mutex serialises them); a lost connection is made again and a
+// lock conflict retried. Errors: Open fails for an unusable folder, an unreachable
+// database, or a file that is not a batch state; a failed write returns its Status and
+// writes nothing.
 #ifndef PURR_STORE_BATCH_STATE_H_
 #define PURR_STORE_BATCH_STATE_H_
 
@@ -78,19 +86,52 @@ struct BatchLowPage {
   double confidence = 0;
 };
 
+// What ChooseRun decided.
+struct BatchRunChoice {
+  std::optional<BatchRunRecord> last;  // the newest run before this call, if any
+  int64_t run = 0;                     // the run to work on
+  bool continuing = false;             // it is `last`, continued (or joined)
+};
+
 class BatchState {
  public:
-  // Opens or creates `path` (its folder must exist).
-  static Result<std::unique_ptr<BatchState>> Open(const std::string& path);
+  // Opens or creates the state at `location`: a SQLite file (its folder must exist), or a
+  // PostgreSQL URL (store::IsStoreUrl), where the tables are made when missing. `batch`
+  // names this batch among the others a database holds.
+  static Result<std::unique_ptr<BatchState>> Open(const std::string& location,
+                                                  const std::string& batch);
   virtual ~BatchState() = default;
 
-  // The newest run, if any.
-  virtual Result<std::optional<BatchRunRecord>> LastRun() = 0;
-  // A new run; returns its id.
-  virtual Result<int64_t> BeginRun(const BatchRunRecord& run) = 0;
-  // Adds to the run's counters; with a non-empty `finished_at` the run is finished.
-  virtual Status UpdateRun(int64_t id, int64_t pages_ocr, int64_t reclassified,
-                           const std::string& finished_at) = 0;
+  // In one transaction, so hosts starting together agree: when the newest run of this
+  // batch is unfinished and has `wanted.sources`, continues it; otherwise, with
+  // `must_continue`, fails NotFound (its message says why: "the last run finished") and
+  // writes nothing, else begins `wanted`.
+  virtual Result<BatchRunChoice> ChooseRun(const BatchRunRecord& wanted,
+                                           bool must_continue) = 0;
+  // Adds to the run's counters; with a non-empty `finished_at` the run is finished. True
+  // when this call finished it (it was not finished before).
+  virtual Result<bool> UpdateRun(int64_t id, int64_t pages_ocr, int64_t reclassified,
+                                 const std::string& finished_at) = 0;
+
+  // Claims. `owner` names one sitting of one host ("host:pid:start"). A claim lasts until
+  // `lease_ms` after it was taken or last renewed.
+  // Takes document `path` in run `run`: true when it is free, its claim ran out, or it is
+  // `owner`'s already; false when another owner holds it or it was finished in the run.
+  virtual Result<bool> ClaimDocument(int64_t run, const std::string& path,
+                                     const std::string& owner, int lease_ms) = 0;
+  // The document is finished in the run: nobody claims it again there.
+  virtual Status FinishClaim(int64_t run, const std::string& path) = 0;
+  // Renews every unfinished claim of `owner`.
+  virtual Status RenewClaims(const std::string& owner, int lease_ms) = 0;
+  // The owners holding unfinished claims.
+  virtual Result<std::vector<std::string>> ClaimOwners() = 0;
+  // Ends `owner`'s unfinished claims now (it is known to be dead).
+  virtual Status ExpireClaims(const std::string& owner) = 0;
+  // The path whose document reads content `sha256` in run `run`: the first path to ask,
+  // which is `path` itself when no other did. What `path` held before (its file changed
+  // between sittings) is let go.
+  virtual Result<std::string> ClaimContent(int64_t run, const std::string& sha256,
+                                           const std::string& path) = 0;
 
   virtual Result<std::optional<BatchDocumentRecord>> Document(const std::string& path) = 0;
   // A path other than `path` whose document has this content and was processed (done or

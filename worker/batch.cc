@@ -198,12 +198,21 @@ class Batch {
   void RecordChange(const store::BatchDocumentRecord& before,
                     const store::BatchDocumentRecord& after);
   void Progress(bool force);
+  // Renews this sitting's claims until the run ends.
+  void Heartbeat();
   Status WriteOutputs(bool interrupted, BatchResult* result);
   bool Stopped() const { return (o_.stop && o_.stop->load()) || failed_.load(); }
 
   const BatchOptions& o_;
   fs::path out_;
   std::unique_ptr<store::BatchState> state_;
+  bool shared_ = false;       // the state is in a PostgreSQL store: other hosts may share the run
+  std::string host_, owner_;  // owner_: "host:pid:start-ms", the name on this sitting's claims
+  bool finished_run_ = false; // this sitting finished the run (and so writes the summary)
+  std::atomic<size_t> docs_elsewhere_{0};  // documents of the run other sittings finished
+  std::mutex beat_mu_;
+  std::condition_variable beat_cv_;
+  bool beat_stop_ = false;    // guarded by beat_mu_
   std::unique_ptr<classify::Classifier> classifier_;
   std::string rules_dir_, model_path_, jurisdiction_;  // the options, or the config's
   // With a store: the daemon's pipeline records each document done as a letter.
@@ -245,10 +254,8 @@ Status Batch::Setup() {
   std::error_code ec;
   fs::create_directories(out_, ec);
   if (ec) return Status::IoError(o_.out_dir + ": cannot make the output folder: " + ec.message());
-  Result<std::unique_ptr<store::BatchState>> state =
-      store::BatchState::Open((out_ / "batch.sqlite").string());
-  if (!state.ok()) return state.status();
-  state_ = std::move(*state);
+  std::string state_at = (out_ / "batch.sqlite").string();
+  std::string batch_name;
   rules_dir_ = o_.rules_dir;
   model_path_ = o_.model_path;
   jurisdiction_ = o_.jurisdiction;
@@ -265,11 +272,26 @@ Status Batch::Setup() {
         store::OpenStore(store::StoreOptions{config->db, 10000, 1, nullptr});
     if (!opened.ok()) return opened.status().WithContext(config->db);
     store_ = std::move(*opened);
+    if (store::IsStoreUrl(config->db)) {
+      // The hosts running this batch share its state in the database, named by DIR.
+      shared_ = true;
+      state_at = config->db;
+      batch_name = fs::path(o_.out_dir).lexically_normal().string();
+      while (batch_name.size() > 1 && batch_name.back() == '/') batch_name.pop_back();
+    }
     log_ = std::make_unique<Log>(false, "/dev/null");
     pipeline_ = std::make_unique<Pipeline>(*store_, *config, *log_, metrics_);
     Status loaded = pipeline_->Reload(*config);
     if (!loaded.ok()) return loaded;
   }
+  Result<std::unique_ptr<store::BatchState>> state = store::BatchState::Open(state_at, batch_name);
+  if (!state.ok()) return state.status();
+  state_ = std::move(*state);
+  host_ = HostName();
+  owner_ = host_ + ":" + std::to_string(getpid()) + ":" +
+           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count());
   Result<ClassifierSetup> setup = LoadClassifierSetup(rules_dir_, model_path_);
   if (!setup.ok()) return setup.status();
   classifier_ = std::make_unique<classify::Classifier>(setup->rules, setup->model);
@@ -286,33 +308,29 @@ std::string SourcesKey(const std::vector<std::string>& sources) {
 }
 
 Status Batch::ChooseRun() {
-  Result<std::optional<store::BatchRunRecord>> last = state_->LastRun();
-  if (!last.ok()) return last.status();
-  const std::string key = SourcesKey(o_.sources);
-  if (*last) {
-    previous_rules_ = (*last)->rules_version;
-    previous_model_ = (*last)->model_version;
-  }
-  if (*last && (*last)->finished_at.empty() && (*last)->sources == key) {
-    continuing_ = true;
-    run_ = (*last)->id;
-    return Status::Ok();
-  }
-  if (o_.resume) {
-    return Status::NotFound(o_.out_dir + ": no interrupted run of these sources to resume" +
-                            (*last ? std::string(" (the last run ") +
-                                         ((*last)->finished_at.empty() ? "had other sources)"
-                                                                       : "finished)")
-                                   : std::string(" (no run yet)")));
-  }
   store::BatchRunRecord run;
-  run.sources = key;
+  run.sources = SourcesKey(o_.sources);
   run.started_at = started_at_;
   run.rules_version = rules_version_;
   run.model_version = model_version_;
-  Result<int64_t> id = state_->BeginRun(run);
-  if (!id.ok()) return id.status();
-  run_ = *id;
+  Result<store::BatchRunChoice> choice = state_->ChooseRun(run, o_.resume);
+  if (!choice.ok()) {
+    if (choice.status().code() != Status::Code::kNotFound) return choice.status();
+    return Status::NotFound(o_.out_dir + ": no interrupted run of these sources to resume (" +
+                            choice.status().message() + ")");
+  }
+  if (choice->last) {
+    previous_rules_ = choice->last->rules_version;
+    previous_model_ = choice->last->model_version;
+  }
+  run_ = choice->run;
+  continuing_ = choice->continuing;
+  // Claims of a sitting of this host that has ended are free now, not when they run out.
+  if (Result<std::vector<std::string>> owners = state_->ClaimOwners(); owners.ok()) {
+    for (const std::string& owner : *owners) {
+      if (EndedOnHost(owner, host_)) (void)state_->ExpireClaims(owner);
+    }
+  }
   return Status::Ok();
 }
 
@@ -360,6 +378,13 @@ DocPtr Batch::Open(const Input& input, Action action, InputReader& reader,
       doc->duplicate_of = **holder;
       return doc;
     }
+    // Another host may be opening the same content under another path right now.
+    Result<std::string> reader_of = state_->ClaimContent(run_, doc->sha, input.path);
+    if (reader_of.ok() && *reader_of != input.path) {
+      doc->outcome = "duplicate";
+      doc->duplicate_of = *reader_of;
+      return doc;
+    }
     seen[doc->sha] = input.path;
     Result<ocr::Document> d =
         input.entry.empty() ? ocr::Document::Open(input.file, limits)
@@ -395,7 +420,8 @@ DocPtr Batch::Open(const Input& input, Action action, InputReader& reader,
 void Batch::Produce(const std::vector<std::pair<const Input*, Action>>& work) {
   InputReader reader;
   std::map<std::string, std::string> seen;  // content -> the first path of this sitting
-  for (const auto& [input, action] : work) {
+  // Opens a document claimed by this sitting and hands it on; false when stopping.
+  auto take = [&](const Input* input, Action action) -> bool {
     {
       // At most a few documents open at once: memory stays flat whatever the archive.
       std::unique_lock<std::mutex> lock(flight_mu_);
@@ -403,7 +429,7 @@ void Batch::Produce(const std::vector<std::pair<const Input*, Action>>& work) {
       while (!flight_cv_.wait_for(lock, std::chrono::milliseconds(200),
                                   [&] { return in_flight_ < jobs_ * 2 + 2 || Stopped(); })) {
       }
-      if (Stopped()) break;
+      if (Stopped()) return false;
       ++in_flight_;
     }
     DocPtr doc = Open(*input, action, reader, seen);
@@ -437,6 +463,44 @@ void Batch::Produce(const std::vector<std::pair<const Input*, Action>>& work) {
     } else {
       events_.Push({doc, std::nullopt, false});
     }
+    return true;
+  };
+  // Documents another sitting held when this one came to them.
+  std::vector<std::pair<const Input*, Action>> elsewhere;
+  for (const auto& [input, action] : work) {
+    if (Stopped()) break;
+    Result<bool> mine = state_->ClaimDocument(run_, input->path, owner_, o_.lease_ms);
+    if (!mine.ok() || !*mine) {
+      elsewhere.emplace_back(input, action);
+      continue;
+    }
+    if (!take(input, action)) break;
+  }
+  // The run is done when every document is: wait for the others' documents, and take over
+  // any whose claim runs out (its host died or was stopped).
+  while (!elsewhere.empty() && !Stopped()) {
+    for (int i = 0; i < 5 && !Stopped(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    std::vector<std::pair<const Input*, Action>> still;
+    for (const auto& [input, action] : elsewhere) {
+      if (Stopped()) {
+        still.emplace_back(input, action);
+        continue;
+      }
+      Result<std::optional<store::BatchDocumentRecord>> row = state_->Document(input->path);
+      if (row.ok() && *row && (*row)->run == run_ && (*row)->status != "pending") {
+        ++docs_elsewhere_;
+        continue;
+      }
+      Result<bool> mine = state_->ClaimDocument(run_, input->path, owner_, o_.lease_ms);
+      if (!mine.ok() || !*mine) {
+        still.emplace_back(input, action);
+        continue;
+      }
+      if (!take(input, action)) break;
+    }
+    elsewhere.swap(still);
   }
   tasks_.Close();
   produced_ = true;
@@ -723,6 +787,7 @@ void Batch::Finalize(const DocPtr& doc) {
   }
   if (doc->previous) RecordChange(*doc->previous, row);
   (void)state_->PutDocument(row);
+  (void)state_->FinishClaim(run_, row.path);
   ++docs_done_;
   {
     std::lock_guard<std::mutex> lock(flight_mu_);
@@ -752,7 +817,7 @@ void Batch::Progress(bool force) {
   char line[256];
   std::snprintf(line, sizeof(line),
                 "documents %zu/%zu, pages %lld/%lld%s, %.2f pages/s, ETA %s, errors %zu",
-                docs_done_, docs_total_, static_cast<long long>(pages_done_),
+                docs_done_ + docs_elsewhere_.load(), docs_total_, static_cast<long long>(pages_done_),
                 static_cast<long long>(pages_known_.load()), produced_ ? "" : "+", rate,
                 rate > 0 && left > 0 ? Clock2(static_cast<double>(left) / rate).c_str() : "-",
                 errors_);
@@ -760,6 +825,16 @@ void Batch::Progress(bool force) {
     std::cerr << "\r\033[K" << line << (force ? "\n" : "") << std::flush;
   } else {
     std::cerr << "purr batch: " << line << "\n";
+  }
+}
+
+void Batch::Heartbeat() {
+  std::unique_lock<std::mutex> lock(beat_mu_);
+  while (!beat_cv_.wait_for(lock, std::chrono::milliseconds(std::max(500, o_.lease_ms / 3)),
+                            [&] { return beat_stop_; })) {
+    lock.unlock();
+    (void)state_->RenewClaims(owner_, o_.lease_ms);
+    lock.lock();
   }
 }
 
@@ -824,13 +899,18 @@ Status Batch::WriteOutputs(bool interrupted, BatchResult* result) {
   info.pages_ocr = pages_ocr_;
   info.documents_reclassified = reclassified_;
   info.progress = samples_;
-  for (const auto& [name, text] :
-       std::vector<std::pair<std::string, std::string>>{
-           {"summary.csv", SummaryCsv(rows)},
-           {"changes.csv", ChangesCsv(change_rows)},
-           {"report.html", ReportHtml(info, rows, change_rows, low_pages)}}) {
-    Status s = WriteAtomically(out_ / name, text);
-    if (!s.ok()) return s;
+  // Of a run several hosts share, the one that finished it writes the summary, from the
+  // shared state; the others would write a summary with documents still pending.
+  const bool summary = !shared_ || finished_run_;
+  if (summary) {
+    for (const auto& [name, text] :
+         std::vector<std::pair<std::string, std::string>>{
+             {"summary.csv", SummaryCsv(rows)},
+             {"changes.csv", ChangesCsv(change_rows)},
+             {"report.html", ReportHtml(info, rows, change_rows, low_pages)}}) {
+      Status s = WriteAtomically(out_ / name, text);
+      if (!s.ok()) return s;
+    }
   }
   std::map<std::string, int64_t> by_status;
   int64_t pages = 0;
@@ -840,6 +920,13 @@ Status Batch::WriteOutputs(bool interrupted, BatchResult* result) {
   }
   Object::Ptr run = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   run->set("run", run_);
+  if (shared_) {
+    run->set("host", host_);
+    run->set("sitting", owner_);
+    run->set("finished_run", finished_run_);
+    run->set("documents_this_sitting", static_cast<int64_t>(docs_done_));
+    run->set("documents_other_sittings", static_cast<int64_t>(docs_elsewhere_.load()));
+  }
   run->set("continued", continuing_);
   run->set("interrupted", interrupted);
   run->set("documents", static_cast<int64_t>(rows.size()));
@@ -864,8 +951,21 @@ Status Batch::WriteOutputs(bool interrupted, BatchResult* result) {
     st->set("follow_ups_added", follow_ups_added_);
     run->set("store", st);
   }
-  Status s = WriteAtomically(out_ / "run.json", Stringify(run) + "\n");
-  if (!s.ok()) return s;
+  if (shared_) {
+    // Every host's own figures, beside the run's.
+    std::string name = host_ + "-" + std::to_string(getpid()) + ".json";
+    for (char& c : name) {
+      if (c == '/' || c == '\\' || c == ':') c = '_';
+    }
+    std::error_code ec;
+    fs::create_directories(out_ / "sittings", ec);
+    Status s = WriteAtomically(out_ / "sittings" / name, Stringify(run) + "\n");
+    if (!s.ok()) return s;
+  }
+  if (summary) {
+    Status s = WriteAtomically(out_ / "run.json", Stringify(run) + "\n");
+    if (!s.ok()) return s;
+  }
 
   char line[512];
   std::snprintf(line, sizeof(line),
@@ -891,6 +991,16 @@ Status Batch::WriteOutputs(bool interrupted, BatchResult* result) {
                        std::to_string(letters_recorded_) + " letters recorded, " +
                        std::to_string(letters_known_) + " already there, " +
                        std::to_string(follow_ups_added_) + " follow-ups added";
+  }
+  if (shared_) {
+    result->summary += "\npurr batch: this host (" + owner_ + ") finished " +
+                       std::to_string(docs_done_) + " documents of run " +
+                       std::to_string(run_) + ", other hosts " +
+                       std::to_string(docs_elsewhere_.load()) +
+                       (summary ? "; this host finished the run and wrote its summary"
+                                : interrupted ? ""
+                                              : "; another host finished the run and wrote "
+                                                "its summary");
   }
   if (interrupted) {
     result->summary += "\npurr batch: interrupted; the same command continues where it stopped";
@@ -920,6 +1030,7 @@ Result<BatchResult> Batch::Run() {
     const Action a = Plan(input, *row);
     if (a != Action::kKeep) work.emplace_back(&input, a);
   }
+  std::thread heartbeat([this] { Heartbeat(); });
   std::vector<std::thread> workers;
   for (int i = 0; i < jobs_; ++i) workers.emplace_back([this, i] { Work(i); });
   std::thread producer([this, &work] {
@@ -934,12 +1045,22 @@ Result<BatchResult> Batch::Run() {
   Collect(work.size());
   closer.join();
   {
+    std::lock_guard<std::mutex> lock(beat_mu_);
+    beat_stop_ = true;
+  }
+  beat_cv_.notify_all();
+  heartbeat.join();
+  // What this sitting claimed and did not finish (it was stopped) is free for another now.
+  (void)state_->ExpireClaims(owner_);
+  {
     std::lock_guard<std::mutex> lock(engine_mu_);
     if (!engine_error_.empty()) return Status::Internal("no OCR engine: " + engine_error_);
   }
   const bool interrupted = Stopped();
-  s = state_->UpdateRun(run_, pages_ocr_, reclassified_, interrupted ? "" : NowIso());
-  if (!s.ok()) return s;
+  Result<bool> finished = state_->UpdateRun(run_, pages_ocr_, reclassified_,
+                                            interrupted ? "" : NowIso());
+  if (!finished.ok()) return finished.status();
+  finished_run_ = *finished;
   BatchResult result;
   s = WriteOutputs(interrupted, &result);
   if (!s.ok()) return s;

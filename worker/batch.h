@@ -6,7 +6,7 @@
 // names in byte order), single files, and zip archives (found by content; read in place
 // with libarchive, folders inside kept in the path: "vendor.zip!/box 1/a.tif").
 //
-// The state lives in DIR/batch.sqlite (store/batch_state.h): every document seen, every
+// The state lives in DIR/batch.sqlite (store/batch_state.h; see below for PostgreSQL): every document seen, every
 // page recognised (its text and confidence, committed as it finishes), every run. So:
 //   - an interrupted run (Ctrl-C, SIGTERM, a crash, SIGKILL) loses at most the pages in
 //     flight; the same command again continues it, reusing every stored page;
@@ -31,6 +31,15 @@
 // content already in the store is not recorded again. Its letter and case go into the
 // document's JSON, summary.csv and the changes. Page images are not kept (the review page
 // shows the text).
+//
+// With a PostgreSQL store the state lives in that database instead of DIR/batch.sqlite,
+// named by DIR as given, and hosts running the same command share the run: each document is
+// claimed by one host (a lease renewed while it works), the others go on to the next; when
+// a host has walked every source it waits for the documents other hosts hold, taking over
+// any whose claim runs out (a dead host); the host that finishes the run writes summary.csv,
+// changes.csv, report.html and run.json from the shared state; every host writes
+// DIR/sittings/<host>-<pid>.json with its own figures. Within one run two paths with the
+// same content are read once, whichever host meets them.
 //
 // Outputs in DIR: documents/<path>.json per document, pdf/<path>.pdf with --pdf,
 // summary.csv, changes.csv and report.html (worker/batch_report.h), run.json (this run's
@@ -68,6 +77,9 @@ struct BatchOptions {
   // where the options above leave them empty.
   std::string db_path;
   std::string config_file;
+  // A document's claim lasts this long after it was last renewed (every third of it); a
+  // host that died holding it has it taken over when it runs out.
+  int lease_ms = 60000;
   bool progress_tty = false; // a live progress line; false: a log line every few seconds
   int progress_interval_ms = 5000;
   // Set from a signal handler to stop: pages in flight finish and are stored, then the run

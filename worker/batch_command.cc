@@ -30,7 +30,12 @@ constexpr char kDescription[] =
     "model changed. The same content under two paths is read once. With --db or --config "
     "each document done is recorded in the store as a letter: linked to its case and decided "
     "as an inbox letter (holds, follow-ups for clerks), once per content however often the "
-    "batch runs, its text indexed for purr search. Exit codes: 0 all done, "
+    "batch runs, its text indexed for purr search. With a PostgreSQL store (--db "
+    "postgresql://... or the config's purr.db) the state is kept there instead, and several "
+    "hosts running the same command (same SRC and --out, both on a shared folder) split the "
+    "run: each takes documents by a claim it renews, a host that dies has its documents "
+    "taken over when its claims run out (--lease-seconds), and the host that finishes the "
+    "run writes the summary. Exit codes: 0 all done, "
     "1 some documents failed (listed in the report), 2 usage error, 130 interrupted.";
 
 std::atomic<bool> g_stop{false};
@@ -59,7 +64,8 @@ int RunBatchCommand(const CommandArgs& args) {
   cl.Flag("pdf", "also write a searchable PDF per document under DIR/pdf/");
   cl.Flag("resume", "only continue an interrupted run of the same SRC; fail if there is none");
   cl.Flag("only-changed", "after a finished run: only new or changed content, rules or model");
-  cl.Value("db", "PATH", "also record every document in this store (see above)");
+  cl.Value("db", "PATH", "also record every document in this store, a file or a "
+                         "postgresql:// URL (see above)");
   cl.Value("config", "FILE", "the daemon's purr.conf: its store, rules, model, jurisdiction");
   cl.Value("rules", "DIR", "classification rules (default: rules/, or the config's)");
   cl.Value("model", "FILE", "classifier model, or 'none' for rules alone "
@@ -72,6 +78,9 @@ int RunBatchCommand(const CommandArgs& args) {
   cl.Integer("max-pages", "N", "refuse documents with more pages (default 1000)", 1, 1000000);
   cl.Decimal("max-file-mb", "N", "refuse documents larger than this (default 512)", 0.001,
              1 << 20);
+  cl.Integer("lease-seconds", "N",
+             "a document claimed by a host that stopped renewing it is taken over after this "
+             "long (default 60)", 2, 86400);
   cl.Integer("progress-interval", "SECONDS",
              "when not on a terminal, a progress line this often (default 5)", 1, 3600);
   if (std::optional<int> exit = cl.Parse(args)) return *exit;
@@ -104,6 +113,7 @@ int RunBatchCommand(const CommandArgs& args) {
   o.max_file_bytes = static_cast<int64_t>(
       cl.GetDecimal("max-file-mb", static_cast<double>(o.max_file_bytes) / (1 << 20)) *
       (1 << 20));
+  o.lease_ms = static_cast<int>(cl.GetInteger("lease-seconds", o.lease_ms / 1000)) * 1000;
   o.progress_tty = isatty(2) != 0;
   o.progress_interval_ms = static_cast<int>(cl.GetInteger("progress-interval", 5)) * 1000;
   o.stop = &g_stop;

@@ -203,23 +203,12 @@ Status Daemon::Prepare() {
   pipeline_ = std::make_unique<Pipeline>(*store_, config_, log_, metrics_);
   Status loaded = pipeline_->Reload(config_);
   if (!loaded.ok()) return loaded;
-  char host[256] = {};
-  gethostname(host, sizeof(host) - 1);
-  host_ = host;
+  host_ = HostName();
   owner_ = host_ + ":" + std::to_string(getpid());
   return Status::Ok();
 }
 
-bool Daemon::EndedHere(const std::string& o) const {
-  const size_t first = o.find(':');
-  const size_t second = o.find(':', first == std::string::npos ? 0 : first + 1);
-  // A process of another host is left to its lease.
-  if (first == std::string::npos || o.substr(0, first) != host_) return false;
-  const pid_t pid = static_cast<pid_t>(std::atoll(
-      o.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1)
-          .c_str()));
-  return !(pid > 0 && pid != getpid() && ::kill(pid, 0) == 0);
-}
+bool Daemon::EndedHere(const std::string& o) const { return EndedOnHost(o, host_); }
 
 void Daemon::Recover() {
   // The outbox's lease of a dead process of this host: free now, not when it runs out.

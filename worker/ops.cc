@@ -1,8 +1,11 @@
 #include "worker/ops.h"
 
 #include <Poco/JSON/Object.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -140,6 +143,22 @@ std::string Metrics::Render(const std::string& extra) const {
   }
   out << extra;
   return out.str();
+}
+
+std::string HostName() {
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  return host;
+}
+
+bool EndedOnHost(const std::string& owner, const std::string& host) {
+  const size_t first = owner.find(':');
+  if (first == std::string::npos || owner.substr(0, first) != host) return false;
+  const size_t second = owner.find(':', first + 1);
+  const pid_t pid = static_cast<pid_t>(std::atoll(
+      owner.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1)
+          .c_str()));
+  return !(pid > 0 && pid != getpid() && ::kill(pid, 0) == 0);
 }
 
 }  // namespace purr

@@ -74,6 +74,12 @@ class Metrics {
 // The upper bounds of the job latency histogram, in seconds.
 const std::vector<double>& JobLatencyBuckets();
 
+// This host's name, as owners of leases and claims begin ("host:pid[:...]").
+std::string HostName();
+// Whether `owner` ("host:pid[:...]") names a process of host `host` that has ended (not
+// this process). A process of another host is left to its lease: false.
+bool EndedOnHost(const std::string& owner, const std::string& host);
+
 }  // namespace purr
 
 #endif  // PURR_WORKER_OPS_H_
