@@ -210,6 +210,7 @@ class Batch {
   std::string host_, owner_;  // owner_: "host:pid:start-ms", the name on this sitting's claims
   bool finished_run_ = false; // this sitting finished the run (and so writes the summary)
   std::atomic<size_t> docs_elsewhere_{0};  // documents of the run other sittings finished
+  std::atomic<size_t> taken_over_{0};      // documents whose claim ran out, read here
   std::mutex beat_mu_;
   std::condition_variable beat_cv_;
   bool beat_stop_ = false;    // guarded by beat_mu_
@@ -498,6 +499,7 @@ void Batch::Produce(const std::vector<std::pair<const Input*, Action>>& work) {
         still.emplace_back(input, action);
         continue;
       }
+      ++taken_over_;
       if (!take(input, action)) break;
     }
     elsewhere.swap(still);
@@ -926,6 +928,7 @@ Status Batch::WriteOutputs(bool interrupted, BatchResult* result) {
     run->set("finished_run", finished_run_);
     run->set("documents_this_sitting", static_cast<int64_t>(docs_done_));
     run->set("documents_other_sittings", static_cast<int64_t>(docs_elsewhere_.load()));
+    run->set("documents_taken_over", static_cast<int64_t>(taken_over_.load()));
   }
   run->set("continued", continuing_);
   run->set("interrupted", interrupted);
@@ -995,7 +998,8 @@ Status Batch::WriteOutputs(bool interrupted, BatchResult* result) {
   if (shared_) {
     result->summary += "\npurr batch: this host (" + owner_ + ") finished " +
                        std::to_string(docs_done_) + " documents of run " +
-                       std::to_string(run_) + ", other hosts " +
+                       std::to_string(run_) + " (" + std::to_string(taken_over_.load()) +
+                       " taken over from a host that stopped), other hosts " +
                        std::to_string(docs_elsewhere_.load()) +
                        (summary ? "; this host finished the run and wrote its summary"
                                 : interrupted ? ""
