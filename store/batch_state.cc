@@ -270,34 +270,14 @@ class SqlBatchState : public BatchState {
 
   Result<bool> ClaimDocument(int64_t run, const std::string& path, const std::string& owner,
                              int lease_ms) override {
-    bool ours = false;
-    Status s = Call(true, [&](Db& db) {
-      const int64_t now = NowMs();
-      Stmt& q = db.Sql(
-          "INSERT INTO batch_claims(run, key, owner, until_ms) VALUES (?1, ?2, ?3, ?4) "
-          "ON CONFLICT(run, key) DO UPDATE SET owner = excluded.owner, until_ms = "
-          "excluded.until_ms WHERE batch_claims.until_ms < ?6 AND (batch_claims.owner = "
-          "excluded.owner OR batch_claims.until_ms < ?5)");
-      q.bind(1, run);
-      q.bind(2, "path:" + path);
-      q.bind(3, owner);
-      q.bind(4, now + lease_ms);
-      q.bind(5, now);
-      q.bind(6, kForever);
-      ours = q.exec() == 1;
-    });
-    if (!s.ok()) return s;
-    return ours;
+    return TakeClaim(run, "path:" + path, owner, lease_ms);
   }
-
   Status FinishClaim(int64_t run, const std::string& path) override {
-    return Call(true, [&](Db& db) {
-      Stmt& q = db.Sql("UPDATE batch_claims SET until_ms = ? WHERE run = ? AND key = ?");
-      q.bind(1, kForever);
-      q.bind(2, run);
-      q.bind(3, "path:" + path);
-      q.exec();
-    });
+    return EndClaim(run, "path:" + path);
+  }
+  Result<bool> ClaimPage(int64_t run, const std::string& sha256, int page,
+                         const std::string& owner, int lease_ms) override {
+    return TakeClaim(run, PageKey(sha256, page), owner, lease_ms);
   }
 
   Status RenewClaims(const std::string& owner, int lease_ms) override {
@@ -445,21 +425,25 @@ class SqlBatchState : public BatchState {
           "SELECT page, text, confidence, source, language, rotation, error, run FROM "
           "batch_pages WHERE sha256 = ? ORDER BY page");
       q.bind(1, sha256);
-      while (q.executeStep()) {
-        BatchPageRecord p;
-        p.page = q.getColumn(0).getInt();
-        p.text = q.getColumn(1).getString();
-        p.confidence = q.getColumn(2).getDouble();
-        p.source = q.getColumn(3).getString();
-        p.language = q.getColumn(4).getString();
-        p.rotation = q.getColumn(5).getInt();
-        p.error = q.getColumn(6).getString();
-        p.run = q.getColumn(7).getInt64();
-        pages.push_back(std::move(p));
-      }
+      while (q.executeStep()) pages.push_back(ReadPage(q));
     });
     if (!s.ok()) return s;
     return pages;
+  }
+
+  Result<std::optional<BatchPageRecord>> Page(const std::string& sha256, int page) override {
+    std::optional<BatchPageRecord> out;
+    Status s = Call(false, [&](Db& db) {
+      out.reset();
+      Stmt& q = db.Sql(
+          "SELECT page, text, confidence, source, language, rotation, error, run FROM "
+          "batch_pages WHERE sha256 = ? AND page = ?");
+      q.bind(1, sha256);
+      q.bind(2, page);
+      if (q.executeStep()) out = ReadPage(q);
+    });
+    if (!s.ok()) return s;
+    return out;
   }
 
   Status PutPage(const std::string& sha256, const BatchPageRecord& p) override {
@@ -480,6 +464,7 @@ class SqlBatchState : public BatchState {
       q.bind(8, p.error);
       q.bind(9, p.run);
       q.exec();
+      EndClaimIn(db, p.run, PageKey(sha256, p.page));
     });
   }
 
@@ -568,6 +553,57 @@ class SqlBatchState : public BatchState {
   }
 
  private:
+  static std::string PageKey(const std::string& sha256, int page) {
+    return "page:" + sha256 + ":" + std::to_string(page);
+  }
+
+  // A claim on `key` ("path:...", "page:...") for `owner`: free, run out, or its own.
+  Result<bool> TakeClaim(int64_t run, const std::string& key, const std::string& owner,
+                         int lease_ms) {
+    bool ours = false;
+    Status s = Call(true, [&](Db& db) {
+      const int64_t now = NowMs();
+      Stmt& q = db.Sql(
+          "INSERT INTO batch_claims(run, key, owner, until_ms) VALUES (?1, ?2, ?3, ?4) "
+          "ON CONFLICT(run, key) DO UPDATE SET owner = excluded.owner, until_ms = "
+          "excluded.until_ms WHERE batch_claims.until_ms < ?6 AND (batch_claims.owner = "
+          "excluded.owner OR batch_claims.until_ms < ?5)");
+      q.bind(1, run);
+      q.bind(2, key);
+      q.bind(3, owner);
+      q.bind(4, now + lease_ms);
+      q.bind(5, now);
+      q.bind(6, kForever);
+      ours = q.exec() == 1;
+    });
+    if (!s.ok()) return s;
+    return ours;
+  }
+
+  Status EndClaim(int64_t run, const std::string& key) {
+    return Call(true, [&](Db& db) { EndClaimIn(db, run, key); });
+  }
+  static void EndClaimIn(Db& db, int64_t run, const std::string& key) {
+    Stmt& q = db.Sql("UPDATE batch_claims SET until_ms = ? WHERE run = ? AND key = ?");
+    q.bind(1, kForever);
+    q.bind(2, run);
+    q.bind(3, key);
+    q.exec();
+  }
+
+  static BatchPageRecord ReadPage(Stmt& q) {
+    BatchPageRecord p;
+    p.page = q.getColumn(0).getInt();
+    p.text = q.getColumn(1).getString();
+    p.confidence = q.getColumn(2).getDouble();
+    p.source = q.getColumn(3).getString();
+    p.language = q.getColumn(4).getString();
+    p.rotation = q.getColumn(5).getInt();
+    p.error = q.getColumn(6).getString();
+    p.run = q.getColumn(7).getInt64();
+    return p;
+  }
+
   static BatchDocumentRecord ReadDocument(Stmt& q) {
     BatchDocumentRecord d;
     int i = 0;

@@ -127,6 +127,10 @@ class BatchState {
   virtual Result<std::vector<std::string>> ClaimOwners() = 0;
   // Ends `owner`'s unfinished claims now (it is known to be dead).
   virtual Status ExpireClaims(const std::string& owner) = 0;
+  // Takes page `page` of content `sha256` in run `run`, as ClaimDocument takes a document:
+  // hosts with nothing left to claim help with the pages of another's large document.
+  virtual Result<bool> ClaimPage(int64_t run, const std::string& sha256, int page,
+                                 const std::string& owner, int lease_ms) = 0;
   // The path whose document reads content `sha256` in run `run`: the first path to ask,
   // which is `path` itself when no other did. What `path` held before (its file changed
   // between sittings) is let go.
@@ -143,6 +147,9 @@ class BatchState {
 
   // The stored pages of a content, in page order.
   virtual Result<std::vector<BatchPageRecord>> Pages(const std::string& sha256) = 0;
+  // One stored page of a content.
+  virtual Result<std::optional<BatchPageRecord>> Page(const std::string& sha256, int page) = 0;
+  // Stores a page, and ends its claim in run `page.run` (nobody claims it again there).
   virtual Status PutPage(const std::string& sha256, const BatchPageRecord& page) = 0;
 
   virtual Status AddChange(int64_t run, const BatchChangeRecord& change) = 0;

@@ -82,6 +82,10 @@ class Channel {
     std::lock_guard<std::mutex> lock(mu_);
     items_.clear();
   }
+  size_t Size() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return items_.size();
+  }
 
  private:
   std::mutex mu_;
@@ -106,18 +110,25 @@ struct Doc {
   std::vector<std::optional<store::BatchPageRecord>> results;
   int missing = 0;
   bool reclassify_only = false;
+  // Another host's document, opened to recognise some of its pages for it: its pages are
+  // stored, nothing else is done with it here.
+  bool help = false;
 };
 using DocPtr = std::shared_ptr<Doc>;
 
 struct Task {
   DocPtr doc;
   int page = 0;  // 0: every page in order, into a searchable PDF
+  // Another host was recognising the page: look again for it (stored, or its claim run
+  // out) from then on.
+  Clock::time_point retry_at{};
 };
 
 struct Event {
   DocPtr doc;
   std::optional<store::BatchPageRecord> page;  // none: the document is ready as it is
   bool ocr = false;                            // the page was recognised now
+  bool skipped = false;  // a page of a document helped with that another host had taken
 };
 
 std::string NowIso() {
@@ -191,6 +202,9 @@ class Batch {
   void Produce(const std::vector<std::pair<const Input*, Action>>& work);
   DocPtr Open(const Input& input, Action action, InputReader& reader,
               std::map<std::string, std::string>& seen);
+  // Helps another host with `row`'s document (pending in this run) when it still has pages
+  // nobody holds: opens it and queues those pages, last first. False when it did not.
+  bool Help(const Input& input, const store::BatchDocumentRecord& row, InputReader& reader);
   void Work(int thread);
   void Collect(size_t total_docs);
   void Finalize(const DocPtr& doc);
@@ -211,6 +225,7 @@ class Batch {
   bool finished_run_ = false; // this sitting finished the run (and so writes the summary)
   std::atomic<size_t> docs_elsewhere_{0};  // documents of the run other sittings finished
   std::atomic<size_t> taken_over_{0};      // documents whose claim ran out, read here
+  std::set<std::string> helped_;           // documents helped with; the producer's own
   std::mutex beat_mu_;
   std::condition_variable beat_cv_;
   bool beat_stop_ = false;    // guarded by beat_mu_
@@ -245,6 +260,7 @@ class Batch {
 
   // The collector thread's own.
   int64_t pages_ocr_ = 0, pages_reused_ = 0, pages_done_ = 0, reclassified_ = 0;
+  int64_t pages_helped_ = 0;  // of pages_ocr_, pages of other hosts' documents
   size_t docs_done_ = 0, docs_total_ = 0, errors_ = 0;
   std::vector<ProgressSample> samples_;
   Clock::time_point last_progress_;
@@ -418,6 +434,47 @@ DocPtr Batch::Open(const Input& input, Action action, InputReader& reader,
   return doc;
 }
 
+bool Batch::Help(const Input& input, const store::BatchDocumentRecord& row,
+                 InputReader& reader) {
+  Result<std::vector<store::BatchPageRecord>> stored = state_->Pages(row.sha256);
+  if (!stored.ok()) return false;
+  std::vector<bool> have(static_cast<size_t>(std::max(0, row.pages)) + 1, false);
+  for (const store::BatchPageRecord& p : *stored) {
+    if (p.run == run_ && p.page >= 1 && p.page <= row.pages) have[p.page] = true;
+  }
+  std::vector<int> wanted;
+  for (int p = row.pages; p >= 1; --p) {
+    if (!have[p]) wanted.push_back(p);
+  }
+  // One page left is the owner's next: not worth opening the document for.
+  if (wanted.size() < 2) return false;
+  Result<std::string> bytes = reader.Read(input, o_.max_file_bytes);
+  if (!bytes.ok() || Sha256(*bytes) != row.sha256) return false;  // changed since: not ours
+  ocr::Limits limits;
+  limits.max_file_bytes = o_.max_file_bytes;
+  limits.max_pages = o_.max_pages;
+  Result<ocr::Document> d = input.entry.empty()
+                                ? ocr::Document::Open(input.file, limits)
+                                : ocr::Document::OpenBytes(std::move(*bytes), input.path, limits);
+  if (!d.ok() || d->page_count() != row.pages) return false;
+  auto doc = std::make_shared<Doc>();
+  doc->input = &input;
+  doc->sha = row.sha256;
+  doc->pages = row.pages;
+  doc->document = std::move(*d);
+  doc->help = true;
+  doc->results.resize(static_cast<size_t>(row.pages));
+  doc->missing = static_cast<int>(wanted.size());
+  {
+    std::lock_guard<std::mutex> lock(flight_mu_);
+    ++in_flight_;
+  }
+  pages_known_ += doc->missing;
+  // From the last page back: the owner reads from the first on, so the two meet once.
+  for (int p : wanted) tasks_.Push({doc, p});
+  return true;
+}
+
 void Batch::Produce(const std::vector<std::pair<const Input*, Action>>& work) {
   InputReader reader;
   std::map<std::string, std::string> seen;  // content -> the first path of this sitting
@@ -503,6 +560,16 @@ void Batch::Produce(const std::vector<std::pair<const Input*, Action>>& work) {
       if (!take(input, action)) break;
     }
     elsewhere.swap(still);
+    // Nothing of its own left to read: help with the pages of another host's document.
+    if (!o_.pdf && tasks_.Size() < static_cast<size_t>(jobs_)) {
+      for (const auto& [input, action] : elsewhere) {
+        if (Stopped() || helped_.count(input->path)) continue;
+        Result<std::optional<store::BatchDocumentRecord>> row = state_->Document(input->path);
+        if (!row.ok() || !*row || (*row)->run != run_ || (*row)->status != "pending") continue;
+        helped_.insert(input->path);
+        if (Help(*input, **row, reader)) break;
+      }
+    }
   }
   tasks_.Close();
   produced_ = true;
@@ -520,6 +587,30 @@ void Batch::Work(int thread) {
     std::optional<Task> task = tasks_.Pop(std::chrono::milliseconds(200));
     if (!task) continue;
     if (Stopped()) continue;  // drained: the pages not begun stay for the next sitting
+    if (task->page > 0 && Clock::now() < task->retry_at) {
+      tasks_.Push(std::move(*task));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
+    if (task->page > 0) {
+      // A page is recognised by one host: the document's, or one helping with it.
+      const DocPtr& d = task->doc;
+      Result<bool> mine = state_->ClaimPage(run_, d->sha, task->page, owner_, o_.lease_ms);
+      if (mine.ok() && !*mine) {
+        if (d->help) {
+          events_.Push({d, std::nullopt, false, true});
+          continue;
+        }
+        Result<std::optional<store::BatchPageRecord>> done = state_->Page(d->sha, task->page);
+        if (done.ok() && *done && (*done)->run == run_) {
+          events_.Push({d, std::move(**done), false});
+        } else {
+          task->retry_at = Clock::now() + std::chrono::milliseconds(500);
+          tasks_.Push(std::move(*task));
+        }
+        continue;
+      }
+    }
     if (!engine) {
       Result<std::unique_ptr<ocr::Engine>> made = ocr::Engine::Create(eo);
       if (!made.ok()) {
@@ -560,9 +651,26 @@ void Batch::Collect(size_t total_docs) {
       continue;
     }
     const DocPtr& doc = e->doc;
+    if (e->page && e->ocr) (void)state_->PutPage(doc->sha, *e->page);
+    if (doc->help) {
+      // Another host's document: its pages are stored for it, and that is all.
+      if (e->page) {
+        const bool ocr = e->ocr && e->page->source != "text_layer";
+        pages_ocr_ += ocr ? 1 : 0;
+        pages_helped_ += ocr ? 1 : 0;
+        ++pages_done_;
+      }
+      if (--doc->missing == 0) {
+        {
+          std::lock_guard<std::mutex> lock(flight_mu_);
+          --in_flight_;
+        }
+        flight_cv_.notify_all();
+      }
+      continue;
+    }
     if (e->page) {
       const int page = e->page->page;
-      (void)state_->PutPage(doc->sha, *e->page);
       // A PDF page with a real text layer is read, not OCR'd.
       pages_ocr_ += e->ocr && e->page->source != "text_layer" ? 1 : 0;
       ++pages_done_;
@@ -929,6 +1037,7 @@ Status Batch::WriteOutputs(bool interrupted, BatchResult* result) {
     run->set("documents_this_sitting", static_cast<int64_t>(docs_done_));
     run->set("documents_other_sittings", static_cast<int64_t>(docs_elsewhere_.load()));
     run->set("documents_taken_over", static_cast<int64_t>(taken_over_.load()));
+    run->set("pages_for_other_sittings", pages_helped_);
   }
   run->set("continued", continuing_);
   run->set("interrupted", interrupted);
@@ -999,7 +1108,8 @@ Status Batch::WriteOutputs(bool interrupted, BatchResult* result) {
     result->summary += "\npurr batch: this host (" + owner_ + ") finished " +
                        std::to_string(docs_done_) + " documents of run " +
                        std::to_string(run_) + " (" + std::to_string(taken_over_.load()) +
-                       " taken over from a host that stopped), other hosts " +
+                       " taken over from a host that stopped) and " +
+                       std::to_string(pages_helped_) + " pages of other hosts' documents, other hosts " +
                        std::to_string(docs_elsewhere_.load()) +
                        (summary ? "; this host finished the run and wrote its summary"
                                 : interrupted ? ""

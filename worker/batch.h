@@ -36,7 +36,8 @@
 // named by DIR as given, and hosts running the same command share the run: each document is
 // claimed by one host (a lease renewed while it works), the others go on to the next; when
 // a host has walked every source it waits for the documents other hosts hold, taking over
-// any whose claim runs out (a dead host); the host that finishes the run writes summary.csv,
+// any whose claim runs out (a dead host), and meanwhile recognises pages of them nobody
+// holds (each page is claimed too; not with --pdf), which their owners take from the state; the host that finishes the run writes summary.csv,
 // changes.csv, report.html and run.json from the shared state; every host writes
 // DIR/sittings/<host>-<pid>.json with its own figures. Within one run two paths with the
 // same content are read once, whichever host meets them.

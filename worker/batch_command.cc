@@ -33,7 +33,8 @@ constexpr char kDescription[] =
     "batch runs, its text indexed for purr search. With a PostgreSQL store (--db "
     "postgresql://... or the config's purr.db) the state is kept there instead, and several "
     "hosts running the same command (same SRC and --out, both on a shared folder) split the "
-    "run: each takes documents by a claim it renews, a host that dies has its documents "
+    "run: each takes documents by a claim it renews (and, with nothing of its own left, "
+    "pages of another's document), a host that dies has its documents "
     "taken over when its claims run out (--lease-seconds), and the host that finishes the "
     "run writes the summary. Exit codes: 0 all done, "
     "1 some documents failed (listed in the report), 2 usage error, 130 interrupted.";

@@ -39,6 +39,12 @@ void PostgresExec(const std::string& url, const std::string& sql) {
   txn.exec(sql);
 }
 
+std::string PostgresValue(const std::string& url, const std::string& sql) {
+  pqxx::connection conn(url);
+  pqxx::nontransaction txn(conn);
+  return txn.exec1(sql)[0].c_str();
+}
+
 void PostgresAdmin(const std::string& sql) { PostgresExec(PostgresAdminUrl(), sql); }
 
 StoreLocation::StoreLocation(Backend backend, const std::filesystem::path& dir)

@@ -31,6 +31,8 @@ void PostgresAdmin(const std::string& sql);
 
 // Runs SQL on one database of the test server.
 void PostgresExec(const std::string& url, const std::string& sql);
+// The first column of the first row SQL returns on one database of the test server, as text.
+std::string PostgresValue(const std::string& url, const std::string& sql);
 
 // A fresh, empty place for one test's store: `dir`/purr.sqlite, or a new database whose
 // URL path() is; the database is dropped on destruction.

@@ -199,6 +199,35 @@ TEST_P(BatchStateTest, ManySittingsClaimingAtOnceTakeEachDocumentOnce) {
   for (int d = 0; d < kDocuments; ++d) EXPECT_EQ(all[d], d);
 }
 
+TEST_P(BatchStateTest, APageIsClaimedByOneSittingAndStoredOnce) {
+  auto a = Open();
+  auto b = Open();
+  ASSERT_TRUE(a && b);
+  const int64_t run = a->ChooseRun(Wanted("scans\n"), false)->run;
+  EXPECT_TRUE(*a->ClaimPage(run, "s1", 1, "h1:1:1", 60000));
+  EXPECT_FALSE(*b->ClaimPage(run, "s1", 1, "h2:2:2", 60000));
+  EXPECT_TRUE(*b->ClaimPage(run, "s1", 2, "h2:2:2", 60000)) << "another page";
+  EXPECT_TRUE(*b->ClaimPage(run, "s2", 1, "h2:2:2", 60000)) << "another content";
+  EXPECT_FALSE(*b->Page("s1", 1));
+  // Stored, its claim ends: nobody recognises it again in this run, even when renewals stop.
+  BatchPageRecord page;
+  page.page = 1;
+  page.text = "Side 1";
+  page.confidence = 90;
+  page.source = "ocr";
+  page.run = run;
+  ASSERT_TRUE(a->PutPage("s1", page).ok());
+  ASSERT_TRUE(a->ExpireClaims("h1:1:1").ok());
+  EXPECT_FALSE(*b->ClaimPage(run, "s1", 1, "h2:2:2", 60000));
+  Result<std::optional<BatchPageRecord>> read = b->Page("s1", 1);
+  ASSERT_TRUE(read.ok() && *read);
+  EXPECT_EQ((*read)->text, "Side 1");
+  EXPECT_EQ((*read)->run, run);
+  // A page claim whose sitting died is taken over.
+  ASSERT_TRUE(b->ExpireClaims("h2:2:2").ok());
+  EXPECT_TRUE(*a->ClaimPage(run, "s1", 2, "h1:1:1", 60000));
+}
+
 TEST_P(BatchStateTest, TheFirstPathToAskReadsAContent) {
   auto a = Open();
   auto b = Open();
