@@ -128,7 +128,6 @@ struct Event {
   DocPtr doc;
   std::optional<store::BatchPageRecord> page;  // none: the document is ready as it is
   bool ocr = false;                            // the page was recognised now
-  bool skipped = false;  // a page of a document helped with that another host had taken
 };
 
 std::string NowIso() {
@@ -205,6 +204,9 @@ class Batch {
   // Helps another host with `row`'s document (pending in this run) when it still has pages
   // nobody holds: opens it and queues those pages, last first. False when it did not.
   bool Help(const Input& input, const store::BatchDocumentRecord& row, InputReader& reader);
+  // The scan `input` names, whose content `bytes` were read: from its file, or from the
+  // bytes for a zip entry; within the page and size limits.
+  Result<ocr::Document> OpenScan(const Input& input, std::string bytes) const;
   void Work(int thread);
   void Collect(size_t total_docs);
   void Finalize(const DocPtr& doc);
@@ -373,9 +375,6 @@ DocPtr Batch::Open(const Input& input, Action action, InputReader& reader,
     doc->sha = doc->previous->sha256;
     doc->reclassify_only = true;
   } else {
-    ocr::Limits limits;
-    limits.max_file_bytes = o_.max_file_bytes;
-    limits.max_pages = o_.max_pages;
     Result<std::string> bytes = reader.Read(input, o_.max_file_bytes);
     if (!bytes.ok()) {
       doc->outcome = "failed";
@@ -403,9 +402,7 @@ DocPtr Batch::Open(const Input& input, Action action, InputReader& reader,
       return doc;
     }
     seen[doc->sha] = input.path;
-    Result<ocr::Document> d =
-        input.entry.empty() ? ocr::Document::Open(input.file, limits)
-                            : ocr::Document::OpenBytes(std::move(*bytes), input.path, limits);
+    Result<ocr::Document> d = OpenScan(input, std::move(*bytes));
     if (!d.ok()) {
       std::string message = d.status().message();
       const size_t at = message.find(input.file);
@@ -434,6 +431,14 @@ DocPtr Batch::Open(const Input& input, Action action, InputReader& reader,
   return doc;
 }
 
+Result<ocr::Document> Batch::OpenScan(const Input& input, std::string bytes) const {
+  ocr::Limits limits;
+  limits.max_file_bytes = o_.max_file_bytes;
+  limits.max_pages = o_.max_pages;
+  return input.entry.empty() ? ocr::Document::Open(input.file, limits)
+                             : ocr::Document::OpenBytes(std::move(bytes), input.path, limits);
+}
+
 bool Batch::Help(const Input& input, const store::BatchDocumentRecord& row,
                  InputReader& reader) {
   Result<std::vector<store::BatchPageRecord>> stored = state_->Pages(row.sha256);
@@ -450,12 +455,7 @@ bool Batch::Help(const Input& input, const store::BatchDocumentRecord& row,
   if (wanted.size() < 2) return false;
   Result<std::string> bytes = reader.Read(input, o_.max_file_bytes);
   if (!bytes.ok() || Sha256(*bytes) != row.sha256) return false;  // changed since: not ours
-  ocr::Limits limits;
-  limits.max_file_bytes = o_.max_file_bytes;
-  limits.max_pages = o_.max_pages;
-  Result<ocr::Document> d = input.entry.empty()
-                                ? ocr::Document::Open(input.file, limits)
-                                : ocr::Document::OpenBytes(std::move(*bytes), input.path, limits);
+  Result<ocr::Document> d = OpenScan(input, std::move(*bytes));
   if (!d.ok() || d->page_count() != row.pages) return false;
   auto doc = std::make_shared<Doc>();
   doc->input = &input;
@@ -523,12 +523,15 @@ void Batch::Produce(const std::vector<std::pair<const Input*, Action>>& work) {
     }
     return true;
   };
+  auto claim = [&](const Input* input) {
+    Result<bool> mine = state_->ClaimDocument(run_, input->path, owner_, o_.lease_ms);
+    return mine.ok() && *mine;
+  };
   // Documents another sitting held when this one came to them.
   std::vector<std::pair<const Input*, Action>> elsewhere;
   for (const auto& [input, action] : work) {
     if (Stopped()) break;
-    Result<bool> mine = state_->ClaimDocument(run_, input->path, owner_, o_.lease_ms);
-    if (!mine.ok() || !*mine) {
+    if (!claim(input)) {
       elsewhere.emplace_back(input, action);
       continue;
     }
@@ -541,19 +544,22 @@ void Batch::Produce(const std::vector<std::pair<const Input*, Action>>& work) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     std::vector<std::pair<const Input*, Action>> still;
+    // Of those, the ones another host is reading now (pending in this run), with their rows.
+    std::vector<std::pair<const Input*, store::BatchDocumentRecord>> being_read;
     for (const auto& [input, action] : elsewhere) {
       if (Stopped()) {
         still.emplace_back(input, action);
         continue;
       }
       Result<std::optional<store::BatchDocumentRecord>> row = state_->Document(input->path);
-      if (row.ok() && *row && (*row)->run == run_ && (*row)->status != "pending") {
+      const bool in_run = row.ok() && *row && (*row)->run == run_;
+      if (in_run && (*row)->status != "pending") {
         ++docs_elsewhere_;
         continue;
       }
-      Result<bool> mine = state_->ClaimDocument(run_, input->path, owner_, o_.lease_ms);
-      if (!mine.ok() || !*mine) {
+      if (!claim(input)) {
         still.emplace_back(input, action);
+        if (in_run) being_read.emplace_back(input, **row);
         continue;
       }
       ++taken_over_;
@@ -562,12 +568,9 @@ void Batch::Produce(const std::vector<std::pair<const Input*, Action>>& work) {
     elsewhere.swap(still);
     // Nothing of its own left to read: help with the pages of another host's document.
     if (!o_.pdf && tasks_.Size() < static_cast<size_t>(jobs_)) {
-      for (const auto& [input, action] : elsewhere) {
-        if (Stopped() || helped_.count(input->path)) continue;
-        Result<std::optional<store::BatchDocumentRecord>> row = state_->Document(input->path);
-        if (!row.ok() || !*row || (*row)->run != run_ || (*row)->status != "pending") continue;
-        helped_.insert(input->path);
-        if (Help(*input, **row, reader)) break;
+      for (const auto& [input, row] : being_read) {
+        if (Stopped() || !helped_.insert(input->path).second) continue;
+        if (Help(*input, row, reader)) break;
       }
     }
   }
@@ -598,7 +601,7 @@ void Batch::Work(int thread) {
       Result<bool> mine = state_->ClaimPage(run_, d->sha, task->page, owner_, o_.lease_ms);
       if (mine.ok() && !*mine) {
         if (d->help) {
-          events_.Push({d, std::nullopt, false, true});
+          events_.Push({d, std::nullopt, false});  // the owner has it: one fewer to help with
           continue;
         }
         Result<std::optional<store::BatchPageRecord>> done = state_->Page(d->sha, task->page);

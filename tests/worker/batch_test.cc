@@ -171,6 +171,15 @@ RunFigures ReadRunFigures(const std::string& out) {
   return figures;
 }
 
+// Every host's figures of a shared run (DIR/sittings/*.json).
+std::vector<Object::Ptr> ReadSittings(const std::string& out) {
+  std::vector<Object::Ptr> sittings;
+  for (const auto& entry : fs::directory_iterator(out + "/sittings")) {
+    if (Object::Ptr sitting = ReadJson(entry.path().string())) sittings.push_back(sitting);
+  }
+  return sittings;
+}
+
 // `purr batch` as a child process that a test stops with a signal. Its stdout and stderr
 // go to `log`. Not copyable: it owns the child, which it kills if still running when it goes.
 class BatchProcess {
@@ -689,16 +698,14 @@ TEST_F(BatchTest, ThreeHostsOnPostgresShareOneRunAndOneSummary) {
   // Both surviving hosts worked; between them they read no page twice (the killed host's
   // stored pages are reused; what it had in flight it never counted).
   int64_t pages = 0, taken_over = 0;
-  int hosts = 0;
-  for (const auto& entry : fs::directory_iterator(out + "/sittings")) {
-    Object::Ptr sitting = ReadJson(entry.path().string());
-    ASSERT_TRUE(sitting);
-    ++hosts;
+  const std::vector<Object::Ptr> sittings = ReadSittings(out);
+  for (const Object::Ptr& sitting : sittings) {
     pages += sitting->getValue<int64_t>("pages_ocr");
     taken_over += sitting->getValue<int64_t>("documents_taken_over");
-    EXPECT_GT(sitting->getValue<int64_t>("documents_this_sitting"), 0) << entry.path();
+    EXPECT_GT(sitting->getValue<int64_t>("documents_this_sitting"), 0)
+        << sitting->getValue<std::string>("sitting");
   }
-  EXPECT_EQ(hosts, 2) << "the killed host wrote no figures";
+  EXPECT_EQ(sittings.size(), 2u) << "the killed host wrote no figures";
   // The documents it was killed holding were taken over, each by one host.
   EXPECT_GE(held, 1);
   EXPECT_EQ(taken_over, held) << log_a << "\n" << log_c;
@@ -748,15 +755,13 @@ TEST_F(BatchTest, TwoHostsOnPostgresReadOneLargeDocumentTogether) {
     EXPECT_EQ(b.Wait(std::chrono::seconds(600)), 0) << b.Log();
   }
   EXPECT_EQ(ReadFile(out + "/summary.csv"), ReadFile(Scratch("big-one") + "/summary.csv"));
-  int64_t pages = 0, helped = 0, sittings = 0;
-  for (const auto& entry : fs::directory_iterator(out + "/sittings")) {
-    Object::Ptr sitting = ReadJson(entry.path().string());
-    ASSERT_TRUE(sitting);
-    ++sittings;
+  int64_t pages = 0, helped = 0;
+  const std::vector<Object::Ptr> sittings = ReadSittings(out);
+  for (const Object::Ptr& sitting : sittings) {
     pages += sitting->getValue<int64_t>("pages_ocr");
     helped += sitting->getValue<int64_t>("pages_for_other_sittings");
   }
-  EXPECT_EQ(sittings, 2);
+  EXPECT_EQ(sittings.size(), 2u);
   EXPECT_EQ(pages, kPages) << "each page recognised once";
   EXPECT_GT(helped, 0) << "the host without a document of its own helped";
   EXPECT_LT(helped, kPages);
