@@ -648,6 +648,8 @@ class SqlBatchState : public BatchState {
       } catch (const std::exception& e) {
         last = e.what();
         db_.reset();
+        // A server not reachable yet is tried again; a file that is no database is not.
+        if (internal::ClassifyFailure(e) == DbFailure::kOther) break;
         continue;
       }
       try {

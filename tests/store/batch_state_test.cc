@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <set>
 #include <string>
@@ -370,6 +372,27 @@ INSERT INTO pages VALUES ('abc', 1, 'Hei', 88, 'ocr', 'nor', 0, '', 1);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("not a purr batch state"), std::string::npos)
       << refused.status().message();
+  fs::remove_all(dir);
+}
+
+// A file that is not a database at all (a damaged or foreign batch.sqlite) is refused with
+// its reason, and left as it was.
+TEST(BatchStateUpgrade, AFileThatIsNoDatabaseIsRefusedAndLeftAlone) {
+  const fs::path dir =
+      fs::path(::testing::TempDir()) / ("batch_garbage_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string path = (dir / "batch.sqlite").string();
+  const std::string garbage(4096, '\x5a');
+  {
+    std::ofstream(path, std::ios::binary) << garbage;
+  }
+  Result<std::unique_ptr<BatchState>> state = BatchState::Open(path, "");
+  ASSERT_FALSE(state.ok());
+  EXPECT_NE(state.status().message().find("cannot open the batch state"), std::string::npos)
+      << state.status().message();
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), garbage);
   fs::remove_all(dir);
 }
 
