@@ -269,15 +269,17 @@ class SqlBatchState : public BatchState {
   }
 
   Result<bool> ClaimDocument(int64_t run, const std::string& path, const std::string& owner,
-                             int lease_ms) override {
-    return TakeClaim(run, "path:" + path, owner, lease_ms);
+                             int lease_ms, bool* taken_over) override {
+    return TakeClaim(run, "path:" + path, owner, lease_ms, true, taken_over);
   }
   Status FinishClaim(int64_t run, const std::string& path) override {
     return EndClaim(run, "path:" + path);
   }
   Result<bool> ClaimPage(int64_t run, const std::string& sha256, int page,
                          const std::string& owner, int lease_ms) override {
-    return TakeClaim(run, PageKey(sha256, page), owner, lease_ms);
+    // Not its own again: a sitting helping with a document it then takes over holds the
+    // page as helper, and must not recognise it a second time as the owner.
+    return TakeClaim(run, PageKey(sha256, page), owner, lease_ms, false);
   }
 
   Status RenewClaims(const std::string& owner, int lease_ms) override {
@@ -557,17 +559,34 @@ class SqlBatchState : public BatchState {
     return "page:" + sha256 + ":" + std::to_string(page);
   }
 
-  // A claim on `key` ("path:...", "page:...") for `owner`: free, run out, or its own.
+  // A claim on `key` ("path:...", "page:...") for `owner`: free, run out, or (with
+  // `own_again`) its own already.
   Result<bool> TakeClaim(int64_t run, const std::string& key, const std::string& owner,
-                         int lease_ms) {
+                         int lease_ms, bool own_again, bool* taken_over = nullptr) {
     bool ours = false;
+    bool others = false;
     Status s = Call(true, [&](Db& db) {
       const int64_t now = NowMs();
-      Stmt& q = db.Sql(
-          "INSERT INTO batch_claims(run, key, owner, until_ms) VALUES (?1, ?2, ?3, ?4) "
-          "ON CONFLICT(run, key) DO UPDATE SET owner = excluded.owner, until_ms = "
-          "excluded.until_ms WHERE batch_claims.until_ms < ?6 AND (batch_claims.owner = "
-          "excluded.owner OR batch_claims.until_ms < ?5)");
+      others = false;
+      if (taken_over) {
+        // Whose it was, for the caller's figures only: the claim itself is the upsert below.
+        Stmt& was = db.Sql("SELECT owner FROM batch_claims WHERE run = ? AND key = ?");
+        was.bind(1, run);
+        was.bind(2, key);
+        others = was.executeStep() && was.getColumn(0).getString() != owner;
+        was.reset();
+      }
+      // ?6 (forever) keeps a finished claim finished; a claim runs out before ?5 (now).
+      Stmt& q = own_again
+                    ? db.Sql("INSERT INTO batch_claims(run, key, owner, until_ms) VALUES (?1, "
+                             "?2, ?3, ?4) ON CONFLICT(run, key) DO UPDATE SET owner = "
+                             "excluded.owner, until_ms = excluded.until_ms WHERE "
+                             "batch_claims.until_ms < ?6 AND (batch_claims.owner = "
+                             "excluded.owner OR batch_claims.until_ms < ?5)")
+                    : db.Sql("INSERT INTO batch_claims(run, key, owner, until_ms) VALUES (?1, "
+                             "?2, ?3, ?4) ON CONFLICT(run, key) DO UPDATE SET owner = "
+                             "excluded.owner, until_ms = excluded.until_ms WHERE "
+                             "batch_claims.until_ms < ?6 AND batch_claims.until_ms < ?5");
       q.bind(1, run);
       q.bind(2, key);
       q.bind(3, owner);
@@ -577,6 +596,7 @@ class SqlBatchState : public BatchState {
       ours = q.exec() == 1;
     });
     if (!s.ok()) return s;
+    if (taken_over) *taken_over = ours && others;
     return ours;
   }
 

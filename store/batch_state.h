@@ -117,8 +117,10 @@ class BatchState {
   // `lease_ms` after it was taken or last renewed.
   // Takes document `path` in run `run`: true when it is free, its claim ran out, or it is
   // `owner`'s already; false when another owner holds it or it was finished in the run.
+  // `taken_over`, when given, is set when the claim was another owner's and ran out.
   virtual Result<bool> ClaimDocument(int64_t run, const std::string& path,
-                                     const std::string& owner, int lease_ms) = 0;
+                                     const std::string& owner, int lease_ms,
+                                     bool* taken_over = nullptr) = 0;
   // The document is finished in the run: nobody claims it again there.
   virtual Status FinishClaim(int64_t run, const std::string& path) = 0;
   // Renews every unfinished claim of `owner`.
@@ -127,8 +129,10 @@ class BatchState {
   virtual Result<std::vector<std::string>> ClaimOwners() = 0;
   // Ends `owner`'s unfinished claims now (it is known to be dead).
   virtual Status ExpireClaims(const std::string& owner) = 0;
-  // Takes page `page` of content `sha256` in run `run`, as ClaimDocument takes a document:
-  // hosts with nothing left to claim help with the pages of another's large document.
+  // Takes page `page` of content `sha256` in run `run`, as ClaimDocument takes a document,
+  // except that it is false when `owner` holds it already: a page is recognised once, also
+  // within one sitting. Hosts with nothing left to claim help with the pages of another's
+  // large document.
   virtual Result<bool> ClaimPage(int64_t run, const std::string& sha256, int page,
                                  const std::string& owner, int lease_ms) = 0;
   // The path whose document reads content `sha256` in run `run`: the first path to ask,

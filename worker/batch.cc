@@ -226,7 +226,8 @@ class Batch {
   std::string host_, owner_;  // owner_: "host:pid:start-ms", the name on this sitting's claims
   bool finished_run_ = false; // this sitting finished the run (and so writes the summary)
   std::atomic<size_t> docs_elsewhere_{0};  // documents of the run other sittings finished
-  std::atomic<size_t> taken_over_{0};      // documents whose claim ran out, read here
+  std::atomic<size_t> taken_over_{0};      // documents read here whose claim was another
+                                           // sitting's and ran out
   std::set<std::string> helped_;           // documents helped with; the producer's own
   std::mutex beat_mu_;
   std::condition_variable beat_cv_;
@@ -524,7 +525,10 @@ void Batch::Produce(const std::vector<std::pair<const Input*, Action>>& work) {
     return true;
   };
   auto claim = [&](const Input* input) {
-    Result<bool> mine = state_->ClaimDocument(run_, input->path, owner_, o_.lease_ms);
+    bool taken_over = false;
+    Result<bool> mine =
+        state_->ClaimDocument(run_, input->path, owner_, o_.lease_ms, &taken_over);
+    if (taken_over) ++taken_over_;
     return mine.ok() && *mine;
   };
   // Documents another sitting held when this one came to them.
@@ -562,7 +566,6 @@ void Batch::Produce(const std::vector<std::pair<const Input*, Action>>& work) {
         if (in_run) being_read.emplace_back(input, **row);
         continue;
       }
-      ++taken_over_;
       if (!take(input, action)) break;
     }
     elsewhere.swap(still);

@@ -142,10 +142,15 @@ TEST_P(BatchStateTest, ADocumentIsClaimedByOneSittingUntilItsClaimRunsOut) {
   EXPECT_FALSE(*b->ClaimDocument(run, "scans/1.tif", "h2:2:2", 60000));
   EXPECT_TRUE(*b->ClaimDocument(run, "scans/2.tif", "h2:2:2", 60000));
 
-  // A claim not renewed runs out and is taken over.
-  EXPECT_TRUE(*a->ClaimDocument(run, "scans/3.tif", "h1:1:1", 1));
+  // A claim not renewed runs out and is taken over, which the taker is told.
+  bool taken_over = true;
+  EXPECT_TRUE(*a->ClaimDocument(run, "scans/3.tif", "h1:1:1", 1, &taken_over));
+  EXPECT_FALSE(taken_over) << "it was free";
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  EXPECT_TRUE(*b->ClaimDocument(run, "scans/3.tif", "h2:2:2", 60000));
+  EXPECT_TRUE(*b->ClaimDocument(run, "scans/3.tif", "h2:2:2", 60000, &taken_over));
+  EXPECT_TRUE(taken_over);
+  EXPECT_TRUE(*b->ClaimDocument(run, "scans/3.tif", "h2:2:2", 60000, &taken_over));
+  EXPECT_FALSE(taken_over) << "its own again";
   // Renewed, it does not.
   EXPECT_TRUE(*a->ClaimDocument(run, "scans/4.tif", "h1:1:1", 1));
   ASSERT_TRUE(a->RenewClaims("h1:1:1", 60000).ok());
@@ -207,6 +212,8 @@ TEST_P(BatchStateTest, APageIsClaimedByOneSittingAndStoredOnce) {
   ASSERT_TRUE(a && b);
   const int64_t run = a->ChooseRun(Wanted("scans\n"), false)->run;
   EXPECT_TRUE(*a->ClaimPage(run, "s1", 1, "h1:1:1", 60000));
+  EXPECT_FALSE(*a->ClaimPage(run, "s1", 1, "h1:1:1", 60000))
+      << "a page is recognised once, also by its own sitting (helper, then owner)";
   EXPECT_FALSE(*b->ClaimPage(run, "s1", 1, "h2:2:2", 60000));
   EXPECT_TRUE(*b->ClaimPage(run, "s1", 2, "h2:2:2", 60000)) << "another page";
   EXPECT_TRUE(*b->ClaimPage(run, "s2", 1, "h2:2:2", 60000)) << "another content";
