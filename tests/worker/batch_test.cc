@@ -620,21 +620,31 @@ TEST_F(BatchTest, ThreeHostsOnPostgresShareOneRunAndOneSummary) {
   std::string log_a, log_c;
   int held = -1;
   {
-    BatchProcess a(command, Scratch("hosts-a.log"));
+    // b starts alone, so that it is part way through and holding documents (it claims a
+    // few ahead of the one it reads) when the other two join and it is killed.
     BatchProcess b(command, Scratch("hosts-b.log"));
-    BatchProcess c(command, Scratch("hosts-c.log"));
+    // A count in the shared state; 0 before the first host has made its tables.
+    auto count = [&](const std::string& sql) {
+      try {
+        return std::stoi(store::backends::PostgresValue(db.path(), sql));
+      } catch (const std::exception&) {
+        return 0;
+      }
+    };
     // The documents b holds (its claims are "host:pid:start").
     auto held_by_b = [&] {
-      return std::stoi(store::backends::PostgresValue(
-          db.path(), "SELECT count(*) FROM batch_claims WHERE key LIKE 'path:%' AND until_ms < "
-                     "9223372036854775807 AND owner LIKE '%:" + std::to_string(b.pid()) + ":%'"));
+      return count("SELECT count(*) FROM batch_claims WHERE key LIKE 'path:%' AND until_ms < "
+                   "9223372036854775807 AND owner LIKE '%:" + std::to_string(b.pid()) + ":%'");
     };
-    // A third of the way, at a moment b holds a document (it may hold none for a while:
-    // between documents, or helping with another's pages).
-    const auto third = std::chrono::duration<double>(std::max(2.0, Finished().seconds / 3));
-    std::this_thread::sleep_for(third);
-    for (auto until = std::chrono::steady_clock::now() + 2 * third;
-         held_by_b() == 0 && std::chrono::steady_clock::now() < until;) {
+    auto pages_stored = [&] { return count("SELECT count(*) FROM batch_pages"); };
+    const auto until = std::chrono::steady_clock::now() +
+                       std::chrono::duration<double>(std::max(10.0, 3 * Finished().seconds));
+    while ((pages_stored() == 0 || held_by_b() == 0) && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    BatchProcess a(command, Scratch("hosts-a.log"));
+    BatchProcess c(command, Scratch("hosts-c.log"));
+    while (held_by_b() == 0 && std::chrono::steady_clock::now() < until) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     ASSERT_TRUE(b.Running()) << "finished before the kill:\n" << b.Log();
