@@ -272,9 +272,6 @@ class SqlBatchState : public BatchState {
                              int lease_ms, bool* taken_over) override {
     return TakeClaim(run, "path:" + path, owner, lease_ms, true, taken_over);
   }
-  Status FinishClaim(int64_t run, const std::string& path) override {
-    return EndClaim(run, "path:" + path);
-  }
   Result<bool> ClaimPage(int64_t run, const std::string& sha256, int page,
                          const std::string& owner, int lease_ms) override {
     // Not its own again: a sitting helping with a document it then takes over holds the
@@ -380,42 +377,12 @@ class SqlBatchState : public BatchState {
   }
 
   Status PutDocument(const BatchDocumentRecord& d) override {
+    return Call(true, [&](Db& db) { PutDocumentIn(db, d); });
+  }
+  Status FinishDocument(const BatchDocumentRecord& d) override {
     return Call(true, [&](Db& db) {
-      Stmt& q = db.Sql(
-          "INSERT INTO batch_documents(batch, path, size, mtime, sha256, pages, status, error, "
-          "duplicate_of, language, classes, legal, needs_human, needs_human_reasons, "
-          "mean_confidence, case_id, json_path, rules_version, model_version, run) VALUES (?, "
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(batch, path) DO "
-          "UPDATE SET size = excluded.size, mtime = excluded.mtime, sha256 = excluded.sha256, "
-          "pages = excluded.pages, status = excluded.status, error = excluded.error, "
-          "duplicate_of = excluded.duplicate_of, language = excluded.language, classes = "
-          "excluded.classes, legal = excluded.legal, needs_human = excluded.needs_human, "
-          "needs_human_reasons = excluded.needs_human_reasons, mean_confidence = "
-          "excluded.mean_confidence, case_id = excluded.case_id, json_path = "
-          "excluded.json_path, rules_version = excluded.rules_version, model_version = "
-          "excluded.model_version, run = excluded.run");
-      int i = 0;
-      q.bind(++i, batch_);
-      q.bind(++i, d.path);
-      q.bind(++i, d.size);
-      q.bind(++i, d.mtime);
-      q.bind(++i, d.sha256);
-      q.bind(++i, d.pages);
-      q.bind(++i, d.status);
-      q.bind(++i, d.error);
-      q.bind(++i, d.duplicate_of);
-      q.bind(++i, d.language);
-      q.bind(++i, JoinLines(d.classes));
-      q.bind(++i, d.legal);
-      q.bind(++i, d.needs_human ? 1 : 0);
-      q.bind(++i, JoinLines(d.needs_human_reasons));
-      q.bind(++i, d.mean_confidence);
-      q.bind(++i, d.case_id);
-      q.bind(++i, d.json_path);
-      q.bind(++i, d.rules_version);
-      q.bind(++i, d.model_version);
-      q.bind(++i, d.run);
-      q.exec();
+      PutDocumentIn(db, d);
+      EndClaimIn(db, d.run, "path:" + d.path);
     });
   }
 
@@ -600,8 +567,42 @@ class SqlBatchState : public BatchState {
     return ours;
   }
 
-  Status EndClaim(int64_t run, const std::string& key) {
-    return Call(true, [&](Db& db) { EndClaimIn(db, run, key); });
+  void PutDocumentIn(Db& db, const BatchDocumentRecord& d) const {
+    Stmt& q = db.Sql(
+        "INSERT INTO batch_documents(batch, path, size, mtime, sha256, pages, status, error, "
+        "duplicate_of, language, classes, legal, needs_human, needs_human_reasons, "
+        "mean_confidence, case_id, json_path, rules_version, model_version, run) VALUES (?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(batch, path) DO "
+        "UPDATE SET size = excluded.size, mtime = excluded.mtime, sha256 = excluded.sha256, "
+        "pages = excluded.pages, status = excluded.status, error = excluded.error, "
+        "duplicate_of = excluded.duplicate_of, language = excluded.language, classes = "
+        "excluded.classes, legal = excluded.legal, needs_human = excluded.needs_human, "
+        "needs_human_reasons = excluded.needs_human_reasons, mean_confidence = "
+        "excluded.mean_confidence, case_id = excluded.case_id, json_path = "
+        "excluded.json_path, rules_version = excluded.rules_version, model_version = "
+        "excluded.model_version, run = excluded.run");
+    int i = 0;
+    q.bind(++i, batch_);
+    q.bind(++i, d.path);
+    q.bind(++i, d.size);
+    q.bind(++i, d.mtime);
+    q.bind(++i, d.sha256);
+    q.bind(++i, d.pages);
+    q.bind(++i, d.status);
+    q.bind(++i, d.error);
+    q.bind(++i, d.duplicate_of);
+    q.bind(++i, d.language);
+    q.bind(++i, JoinLines(d.classes));
+    q.bind(++i, d.legal);
+    q.bind(++i, d.needs_human ? 1 : 0);
+    q.bind(++i, JoinLines(d.needs_human_reasons));
+    q.bind(++i, d.mean_confidence);
+    q.bind(++i, d.case_id);
+    q.bind(++i, d.json_path);
+    q.bind(++i, d.rules_version);
+    q.bind(++i, d.model_version);
+    q.bind(++i, d.run);
+    q.exec();
   }
   static void EndClaimIn(Db& db, int64_t run, const std::string& key) {
     Stmt& q = db.Sql("UPDATE batch_claims SET until_ms = ? WHERE run = ? AND key = ?");

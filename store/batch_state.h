@@ -121,8 +121,6 @@ class BatchState {
   virtual Result<bool> ClaimDocument(int64_t run, const std::string& path,
                                      const std::string& owner, int lease_ms,
                                      bool* taken_over = nullptr) = 0;
-  // The document is finished in the run: nobody claims it again there.
-  virtual Status FinishClaim(int64_t run, const std::string& path) = 0;
   // Renews every unfinished claim of `owner`.
   virtual Status RenewClaims(const std::string& owner, int lease_ms) = 0;
   // The owners holding unfinished claims.
@@ -148,6 +146,11 @@ class BatchState {
                                                       const std::string& path,
                                                       int64_t run) = 0;
   virtual Status PutDocument(const BatchDocumentRecord& doc) = 0;
+  // Stores the document's decision and ends its claim in run `doc.run` (nobody claims it
+  // again there), in one transaction: a sitting killed between the two would leave a
+  // decided document claimed, and the host taking the claim over would count it as taken
+  // over without reading it.
+  virtual Status FinishDocument(const BatchDocumentRecord& doc) = 0;
 
   // The stored pages of a content, in page order.
   virtual Result<std::vector<BatchPageRecord>> Pages(const std::string& sha256) = 0;

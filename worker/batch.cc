@@ -902,8 +902,7 @@ void Batch::Finalize(const DocPtr& doc) {
     if (p && p->run != run_) ++pages_reused_;
   }
   if (doc->previous) RecordChange(*doc->previous, row);
-  (void)state_->PutDocument(row);
-  (void)state_->FinishClaim(run_, row.path);
+  (void)state_->FinishDocument(row);
   ++docs_done_;
   {
     std::lock_guard<std::mutex> lock(flight_mu_);

@@ -158,7 +158,8 @@ TEST_P(BatchStateTest, ADocumentIsClaimedByOneSittingUntilItsClaimRunsOut) {
   EXPECT_FALSE(*b->ClaimDocument(run, "scans/4.tif", "h2:2:2", 60000));
 
   // Finished, nobody claims it again in this run, however long ago.
-  ASSERT_TRUE(a->FinishClaim(run, "scans/1.tif").ok());
+  ASSERT_TRUE(a->FinishDocument(Done("scans/1.tif", run)).ok());
+  EXPECT_EQ((*b->Document("scans/1.tif"))->status, "done") << "the decision with the claim";
   EXPECT_FALSE(*a->ClaimDocument(run, "scans/1.tif", "h1:1:1", 60000));
   EXPECT_FALSE(*b->ClaimDocument(run, "scans/1.tif", "h2:2:2", 60000));
   ASSERT_TRUE(a->RenewClaims("h1:1:1", 60000).ok());

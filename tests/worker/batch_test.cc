@@ -648,9 +648,13 @@ TEST_F(BatchTest, ThreeHostsOnPostgresShareOneRunAndOneSummary) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     ASSERT_TRUE(b.Running()) << "finished before the kill:\n" << b.Log();
+    // Frozen first, so that what it holds is counted before anything changes: a commit it
+    // had sent lands within the pause, and nothing of its claims runs out in it.
+    b.Signal(SIGSTOP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    held = held_by_b();
     b.Signal(SIGKILL);
     EXPECT_EQ(b.Wait(std::chrono::seconds(30)), -SIGKILL);
-    held = held_by_b();
     // The cut and the empty scan fail: exit 1 on both hosts, as on one.
     EXPECT_EQ(a.Wait(std::chrono::seconds(600)), 1) << a.Log();
     EXPECT_EQ(c.Wait(std::chrono::seconds(600)), 1) << c.Log();
