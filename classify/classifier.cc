@@ -22,7 +22,6 @@ namespace {
 constexpr double kForeignLanguageFactor = 0.8;
 constexpr double kLanguageClear = 0.45;
 constexpr double kExplicitRule = 0.85;
-constexpr double kWeakRule = 0.6;
 constexpr double kModelBacks = 0.8;  // the text model's own probability that keeps a yielding class
 
 std::string Fixed2(double p) {
@@ -254,8 +253,9 @@ Decision DecideCalibrated(std::array<Evidence, kClassCount>& evidence, const Mod
                               Fixed2(e.q) + ": " + e.reasons.front().id + " " + e.reasons.front().detail);
     }
     // Weak halt evidence alone (rules below 0.6: the bare word "konkurs", a funeral) is a
-    // question for a human, however the calibration reads a short letter.
-    const bool weak_halt = halt && by_rule && e.rule_score < kWeakRule;
+    // question for a human, unless the calibration is above the class's weak_report, chosen
+    // in training from cross-validated letters where only weak rules found the class.
+    const bool weak_halt = halt && by_rule && e.rule_score < kWeakRule && e.q < cal.weak_report;
     if ((e.q >= cal.report || explicit_rule) && !weak_halt) {
       if (halt && !by_rule) {
         d.needs_human.push_back(std::string("only the model found ") + ClassName(cls) + " (p=" + Fixed2(e.q) + ")");

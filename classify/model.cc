@@ -118,8 +118,18 @@ bool ReadLinear(std::string_view bytes, std::array<Calibration, kOutputCount>* c
     Calibration& c = (*calibration)[static_cast<size_t>(k)];
     header >> word >> index >> c.a >> c.b >> c.c >> c.d >> c.report >> c.doubt;
     if (word != "cal" || index != k || !header) return *error = "bad calibration line", false;
+    // An optional ninth number, weak_report; the line's newline goes with it.
+    std::string rest;
+    std::getline(header, rest);
+    std::istringstream more(rest);
+    double weak = 0;
+    if (more >> weak) {
+      if (!(weak >= 0 && weak <= 2)) return *error = "bad calibration line", false;
+      c.weak_report = weak;
+    }
+    more.clear();
+    if (!header || !(more >> std::ws).eof()) return *error = "bad calibration line", false;
   }
-  header.get();  // the newline after the last calibration line
   const size_t offset = static_cast<size_t>(header.tellg());
   const size_t row_bytes = 4 + 4 * kOutputCount;
   if (offset > bytes.size() || bytes.size() - offset != static_cast<size_t>(rows) * row_bytes) {

@@ -73,6 +73,10 @@ struct TrainOptions {
 struct Calibration {
   double a = 1, b = 0, c = 0, d = 0;
   double report = 0.5, doubt = 0.5;
+  // For a halt class: the probability from which it is reported when only weak rules found
+  // it (the bare word "konkurs"); above 1, never (a human looks). Models written before it
+  // existed read as never.
+  double weak_report = 2;
 };
 
 // A word of the letter that pushed the model towards a class, and its weight.

@@ -178,6 +178,27 @@ void ChooseThresholds(const std::vector<double>& q, const std::vector<double>& y
   c->doubt = std::min(c->doubt, c->report);
 }
 
+// The lowest probability from which the `weak` letters it would report reach `precision`
+// (the class labelled) with at least kMinWeakReported right; 2 (never) when none does.
+double WeakReport(const std::vector<double>& q, const std::vector<double>& y, const std::vector<bool>& weak,
+                  double precision) {
+  constexpr int kMinWeakReported = 5;
+  std::vector<size_t> order;
+  for (size_t i = 0; i < q.size(); ++i) {
+    if (weak[i]) order.push_back(i);
+  }
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return q[a] > q[b]; });
+  int tp = 0, reported = 0;
+  double from = 2;
+  for (size_t i = 0; i < order.size(); ++i) {
+    ++reported;
+    if (y[order[i]] > 0) ++tp;
+    const bool last_of_value = i + 1 == order.size() || q[order[i + 1]] < q[order[i]];
+    if (last_of_value && tp >= kMinWeakReported && tp >= precision * reported) from = q[order[i]];
+  }
+  return from;
+}
+
 std::string LinearSection(const Linear& linear, const std::array<Calibration, kOutputCount>& calibration) {
   std::ostringstream header;
   header.precision(9);
@@ -186,7 +207,7 @@ std::string LinearSection(const Linear& linear, const std::array<Calibration, kO
   for (int k = 0; k < kOutputCount; ++k) {
     const Calibration& c = calibration[static_cast<size_t>(k)];
     header << "cal " << k << " " << c.a << " " << c.b << " " << c.c << " " << c.d << " " << c.report << " "
-           << c.doubt << "\n";
+           << c.doubt << " " << c.weak_report << "\n";
   }
   std::string out = header.str();
   const size_t row_bytes = 4 + 4 * kOutputCount;
@@ -284,6 +305,16 @@ Result<std::string> TrainModel(const std::vector<Example>& examples, const RuleS
     }
     ChooseThresholds(q, y, right, eligible, halt_class ? options.halt_precision : options.target_precision,
                      k == kHaltOutput ? options.halt_miss_rate : options.miss_rate, &c);
+    if (halt_class) {
+      // Letters where only weak rules found the class: reported from the q at which they
+      // reach the halt precision, counted on the class itself (a weak "konkurs" in a letter
+      // about a death must not report bankruptcy), never below `report`.
+      std::vector<bool> weak(examples.size());
+      for (size_t i = 0; i < examples.size(); ++i) {
+        weak[i] = rule_inputs[i].second && rule_inputs[i].first < kWeakRule;
+      }
+      c.weak_report = std::max(c.report, WeakReport(q, y, weak, options.halt_precision));
+    }
     calibration[static_cast<size_t>(k)] = c;
   }
 

@@ -43,6 +43,11 @@ RuleEvidence RuleEvidenceOf(const RuleSet& rules, std::string_view text, const F
 // both read it from here, so they cannot drift apart.
 std::pair<double, bool> RuleInput(const RuleEvidence& evidence, int k);
 
+// Halt rules below this noisy-or are weak evidence (the bare word "konkurs", a funeral):
+// alone they send the letter to a human unless the calibration clears the class's
+// `weak_report`.
+constexpr double kWeakRule = 0.6;
+
 // q = σ(a·score + b·rule + c·[any rule] + d): what Model::Calibrate returns.
 double CalibratedProbability(const Calibration& c, double score, double rule_score, bool any_rule);
 

@@ -113,6 +113,43 @@ TEST_F(ClassifierTest, WeakHaltEvidenceGoesToAHumanAsPossible) {
   EXPECT_TRUE(possible) << ::testing::PrintToString(c.needs_human_reasons);
 }
 
+// Weak halt evidence the calibration is sure of is reported from the class's weak_report,
+// learnt in training; a model without one (written before it existed) sends the letter to a
+// human as before.
+TEST(WeakHaltEvidence, IsReportedFromTheLearntBarOnly) {
+  const std::string letter =
+      "Hello,\n\nThe invoice you are collecting was for tools bought by my sole proprietorship, "
+      "Berg Plumbing. The district court in Oslo declared the business bankrupt on 3 March "
+      "2026, and since a sole proprietor answers for the business, the bankruptcy is mine. The "
+      "estate is handled by attorney Nina Lie, please send your claim to her.\n\nRegards,\nPer Berg\n";
+  ClassifyOptions options;
+  options.received = kReceived;
+  options.case_jurisdiction = Jurisdiction::kNo;
+  const int bankruptcy = static_cast<int>(Class::kBankruptcy);
+  auto classify_with = [&](const std::string& weak) {
+    Result<std::shared_ptr<const Model>> model =
+        Model::FromBytes(testing::ShippedModelWithWeakReport(bankruptcy, weak));
+    EXPECT_TRUE(model.ok()) << model.status().ToString();
+    return Classifier(testing::ShippedRules(), model.ok() ? *model : nullptr).Classify(letter, options);
+  };
+  auto possible = [](const Classification& c) {
+    return std::any_of(c.needs_human_reasons.begin(), c.needs_human_reasons.end(),
+                       [](const std::string& r) { return r.find("possible bankruptcy") == 0; });
+  };
+
+  const Classification reported = classify_with("0.5");
+  EXPECT_TRUE(reported.Has(Class::kBankruptcy));
+  EXPECT_EQ(reported.legal.category, LegalCategory::kHalt);
+  EXPECT_FALSE(possible(reported)) << ::testing::PrintToString(reported.needs_human_reasons);
+
+  for (const std::string& weak : {std::string(), std::string("1")}) {
+    const Classification asked = classify_with(weak);
+    EXPECT_FALSE(asked.Has(Class::kBankruptcy)) << weak;
+    ASSERT_TRUE(asked.needs_human) << weak;
+    EXPECT_TRUE(possible(asked)) << ::testing::PrintToString(asked.needs_human_reasons);
+  }
+}
+
 TEST_F(ClassifierTest, HaltOnlyInQuotedTextGoesToAHuman) {
   Classification c = Classify("Jeg har betalt i dag.\n\n> Bestrider De kravet, må De gi beskjed innen 14 dager.");
   EXPECT_FALSE(c.Has(Class::kDispute));

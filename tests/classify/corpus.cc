@@ -69,6 +69,29 @@ std::shared_ptr<const RuleSet> ShippedRules() {
   return rules;
 }
 
+std::string ShippedModelWithWeakReport(int output, const std::string& weak) {
+  std::string bytes = ReadFile("fixtures/models/classify.model");
+  const size_t start = bytes.find("\ncal " + std::to_string(output) + " ");
+  EXPECT_NE(start, std::string::npos);
+  if (start == std::string::npos) return bytes;
+  const size_t end = bytes.find('\n', start + 1);
+  std::istringstream line(bytes.substr(start + 1, end - start - 1));
+  std::string word, rewritten;
+  for (int i = 0; i < 8 && line >> word; ++i) rewritten += (i > 0 ? " " : "") + word;
+  if (!weak.empty()) rewritten += " " + weak;
+  bytes.replace(start + 1, end - start - 1, rewritten);
+  // The "linear N" section header after the language section counts the bytes.
+  const size_t language = bytes.find("\nlanguage ");
+  const size_t language_eol = bytes.find('\n', language + 1);
+  const size_t linear = language_eol + 1 + std::stoull(bytes.substr(language + 10, language_eol - language - 10));
+  const size_t linear_eol = bytes.find('\n', linear);
+  EXPECT_EQ(bytes.substr(linear, 7), "linear ");
+  const long long size = std::stoll(bytes.substr(linear + 7, linear_eol - linear - 7)) +
+                         static_cast<long long>(rewritten.size()) - static_cast<long long>(end - start - 1);
+  bytes.replace(linear + 7, linear_eol - linear - 7, std::to_string(size));
+  return bytes;
+}
+
 std::shared_ptr<const Model> ShippedModel() {
   static const std::shared_ptr<const Model> model = [] {
     Result<std::shared_ptr<const Model>> loaded =

@@ -28,6 +28,11 @@ std::shared_ptr<const Model> ShippedModel();
 
 std::string ReadFile(const std::string& path);
 
+// The shipped model's bytes with output `output`'s calibration line ending in `weak` as its
+// weak_report, or, with `weak` empty, without that number (as a model written before it
+// existed).
+std::string ShippedModelWithWeakReport(int output, const std::string& weak);
+
 }  // namespace purr::classify::testing
 
 #endif  // PURR_TESTS_CLASSIFY_CORPUS_H_

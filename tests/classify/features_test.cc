@@ -11,6 +11,7 @@
 
 #include "classify/model.h"
 #include "classify/normalize.h"
+#include "tests/classify/corpus.h"
 
 namespace purr::classify {
 namespace {
@@ -103,6 +104,18 @@ TEST(Model, RefusesForeignOldAndTruncatedFiles) {
     ASSERT_FALSE(loaded.ok()) << cut;
     EXPECT_NE(loaded.status().message().find("model file"), std::string::npos) << loaded.status().message();
   }
+  // weak_report, the calibration line's ninth number: read when there, never (2) when not
+  // (a model written before it existed), refused out of range.
+  const int bankruptcy = static_cast<int>(Class::kBankruptcy);
+  Result<std::shared_ptr<const Model>> older = Model::FromBytes(testing::ShippedModelWithWeakReport(bankruptcy, ""));
+  ASSERT_TRUE(older.ok()) << older.status().ToString();
+  EXPECT_EQ((*older)->calibration(bankruptcy).weak_report, 2);
+  Result<std::shared_ptr<const Model>> set = Model::FromBytes(testing::ShippedModelWithWeakReport(bankruptcy, "0.75"));
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ((*set)->calibration(bankruptcy).weak_report, 0.75);
+  EXPECT_EQ((*set)->calibration(0).report, (*older)->calibration(0).report);
+  EXPECT_FALSE(Model::FromBytes(testing::ShippedModelWithWeakReport(bankruptcy, "7")).ok());
+  EXPECT_FALSE(Model::FromBytes(testing::ShippedModelWithWeakReport(bankruptcy, "0.5 0.6")).ok());
   std::string bad_rows = model;
   const size_t linear = bad_rows.find("outputs ");
   ASSERT_NE(linear, std::string::npos);
