@@ -98,6 +98,10 @@ INSTANTIATE_TEST_SUITE_P(
         // A negation does not reach across "men": the second clause is a dispute.
         LetterCase{"Hei. Jeg har ikke noe imot å betale strømmen, men jeg bestrider gebyret på 900 kr.",
                    {"dispute"}, "halt"},
+        // Nynorsk "not in disagreement with the claim" is no dispute.
+        LetterCase{"Hei. Eg er ikkje usamd i kravet og skuldar pengane, men kan eg få utsetjing til "
+                   "20. januar? Eg er permittert.",
+                   {"deferral_request"}, "none"},
         // OCR reads "m" as "rn".
         LetterCase{"Hei. Jeg ber om en nedbetalingsplan, 500 kr i rnåneden.", {"instalment_request"}, "none"}));
 
