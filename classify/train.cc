@@ -146,6 +146,26 @@ Calibration FitCalibration(const std::vector<double>& scores, const std::vector<
   return c;
 }
 
+// The lowest probability from which the `eligible` letters it would report reach
+// `precision`, counted on `right`, with at least `min_right` of them right; 2 when none does.
+double LowestAtPrecision(const std::vector<double>& q, const std::vector<bool>& right,
+                         const std::vector<bool>& eligible, double precision, int min_right) {
+  std::vector<size_t> order;
+  for (size_t i = 0; i < q.size(); ++i) {
+    if (eligible[i]) order.push_back(i);
+  }
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return q[a] > q[b]; });
+  int tp = 0, reported = 0;
+  double from = 2;
+  for (size_t i = 0; i < order.size(); ++i) {
+    ++reported;
+    if (right[order[i]]) ++tp;
+    const bool last_of_value = i + 1 == order.size() || q[order[i + 1]] < q[order[i]];
+    if (last_of_value && tp >= min_right && tp >= precision * reported) from = q[order[i]];
+  }
+  return from;
+}
+
 // `report`: the lowest probability from which the letters it would report reach the target
 // precision, counted on `right` (for a halt class: the letter is a halt letter at all, the
 // legal category being what reporting it decides) among the letters `eligible` for a report
@@ -154,20 +174,7 @@ Calibration FitCalibration(const std::vector<double>& scores, const std::vector<
 void ChooseThresholds(const std::vector<double>& q, const std::vector<double>& y, const std::vector<bool>& right,
                       const std::vector<bool>& eligible, double target_precision, double miss_rate,
                       Calibration* c) {
-  std::vector<size_t> order;
-  for (size_t i = 0; i < q.size(); ++i) {
-    if (eligible[i]) order.push_back(i);
-  }
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return q[a] > q[b]; });
-  int tp = 0, reported = 0;
-  c->report = 1.0;
-  for (size_t i = 0; i < order.size(); ++i) {
-    ++reported;
-    if (right[order[i]]) ++tp;
-    const bool last_of_value = i + 1 == order.size() || q[order[i + 1]] < q[order[i]];
-    if (last_of_value && tp >= 3 && tp >= target_precision * reported) c->report = q[order[i]];
-  }
-  c->report = std::clamp(c->report, 0.2, 1.0);
+  c->report = std::clamp(LowestAtPrecision(q, right, eligible, target_precision, 3), 0.2, 1.0);
   std::vector<double> positives;
   for (size_t i = 0; i < q.size(); ++i) {
     if (y[i] > 0) positives.push_back(q[i]);
@@ -176,27 +183,6 @@ void ChooseThresholds(const std::vector<double>& q, const std::vector<double>& y
   const size_t allowed = static_cast<size_t>(std::floor(miss_rate * static_cast<double>(positives.size())));
   c->doubt = positives.empty() ? c->report : positives[std::min(allowed, positives.size() - 1)];
   c->doubt = std::min(c->doubt, c->report);
-}
-
-// The lowest probability from which the `weak` letters it would report reach `precision`
-// (the class labelled) with at least kMinWeakReported right; 2 (never) when none does.
-double WeakReport(const std::vector<double>& q, const std::vector<double>& y, const std::vector<bool>& weak,
-                  double precision) {
-  constexpr int kMinWeakReported = 5;
-  std::vector<size_t> order;
-  for (size_t i = 0; i < q.size(); ++i) {
-    if (weak[i]) order.push_back(i);
-  }
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return q[a] > q[b]; });
-  int tp = 0, reported = 0;
-  double from = 2;
-  for (size_t i = 0; i < order.size(); ++i) {
-    ++reported;
-    if (y[order[i]] > 0) ++tp;
-    const bool last_of_value = i + 1 == order.size() || q[order[i + 1]] < q[order[i]];
-    if (last_of_value && tp >= kMinWeakReported && tp >= precision * reported) from = q[order[i]];
-  }
-  return from;
 }
 
 std::string LinearSection(const Linear& linear, const std::array<Calibration, kOutputCount>& calibration) {
@@ -309,11 +295,13 @@ Result<std::string> TrainModel(const std::vector<Example>& examples, const RuleS
       // Letters where only weak rules found the class: reported from the q at which they
       // reach the halt precision, counted on the class itself (a weak "konkurs" in a letter
       // about a death must not report bankruptcy), never below `report`.
-      std::vector<bool> weak(examples.size());
+      // At least five right: a handful of such letters is no evidence.
+      std::vector<bool> weak(examples.size()), labelled(examples.size());
       for (size_t i = 0; i < examples.size(); ++i) {
         weak[i] = rule_inputs[i].second && rule_inputs[i].first < kWeakRule;
+        labelled[i] = y[i] > 0;
       }
-      c.weak_report = std::max(c.report, WeakReport(q, y, weak, options.halt_precision));
+      c.weak_report = std::max(c.report, LowestAtPrecision(q, labelled, weak, options.halt_precision, 5));
     }
     calibration[static_cast<size_t>(k)] = c;
   }
