@@ -259,7 +259,18 @@ bool IsDriverError(const std::exception& e) {
 
 DbFailure ClassifyFailure(const std::exception& e) {
   if (IsSqliteBusy(e)) return DbFailure::kBusy;
-  if (dynamic_cast<const pqxx::broken_connection*>(&e)) return DbFailure::kConnection;
+  if (dynamic_cast<const pqxx::broken_connection*>(&e)) {
+    // libpqxx 6 raises broken_connection for a login the server refused too. That answer
+    // does not change when asked again: a wrong password, an unknown role or database, a
+    // pg_hba.conf rule.
+    const std::string_view what = e.what();
+    for (std::string_view refusal : {"password authentication failed", "no password supplied",
+                                     "does not exist", "no pg_hba.conf entry",
+                                     "authentication failed for user"}) {
+      if (what.find(refusal) != std::string_view::npos) return DbFailure::kOther;
+    }
+    return DbFailure::kConnection;
+  }
   if (const auto* s = dynamic_cast<const pqxx::sql_error*>(&e)) {
     const std::string& state = s->sqlstate();
     // serialization_failure, deadlock_detected, lock_not_available, query_canceled (a

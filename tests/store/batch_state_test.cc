@@ -14,11 +14,13 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "store/sql_db.h"
 #include "tests/store/backend.h"
 
 namespace purr::store {
@@ -130,6 +132,26 @@ TEST_P(BatchStateTest, HostsStartingTogetherChooseOneRun) {
   }
   for (std::thread& t : hosts) t.join();
   EXPECT_EQ(std::set<int64_t>(runs.begin(), runs.end()).size(), 1u);
+}
+
+// A login the server refuses is no lost connection: it is not tried again (the batch state
+// and the store give up at once with the server's reason). An unreachable server is.
+TEST(PostgresFailures, ARefusedLoginIsNotTakenForAnUnreachableServer) {
+  auto failure = [](const std::string& url) -> std::optional<internal::DbFailure> {
+    try {
+      internal::OpenDb(url, false, 1000);
+    } catch (const std::exception& e) {
+      return internal::ClassifyFailure(e);
+    }
+    return std::nullopt;
+  };
+  const std::string server = std::string("host=") + PURR_TEST_PG_DIR + "&port=5432";
+  EXPECT_EQ(failure("postgresql:///postgres?" + server + "&user=purr"), std::nullopt) << "the test server";
+  EXPECT_EQ(failure("postgresql:///postgres?" + server + "&user=nobody_of_purr"), internal::DbFailure::kOther);
+  EXPECT_EQ(failure("postgresql:///no_such_purr_db?" + server + "&user=purr"), internal::DbFailure::kOther);
+  const std::string nowhere = (fs::temp_directory_path() / "purr-no-server-here").string();
+  EXPECT_EQ(failure("postgresql:///postgres?host=" + nowhere + "&port=5432&user=purr"),
+            internal::DbFailure::kConnection);
 }
 
 TEST_P(BatchStateTest, ADocumentIsClaimedByOneSittingUntilItsClaimRunsOut) {
