@@ -709,20 +709,22 @@ TEST_F(BatchTest, ThreeHostsOnPostgresShareOneRunAndOneSummary) {
   EXPECT_EQ(letters.size(), Archive().PathsWith("done").size());
   EXPECT_EQ(files.size(), letters.size());
 
-  // Both surviving hosts worked; between them they read no page twice (the killed host's
-  // stored pages are reused; what it had in flight it never counted).
-  int64_t pages = 0, taken_over = 0;
+  // Between them the surviving hosts read no page twice (the killed host's stored pages
+  // are reused; what it had in flight it never counted). Whether both get documents of
+  // their own is a race, not a promise: a fast host may claim every free one before the
+  // other's first claim (CI saw one finish 13 and the other 0, helping with 2 pages).
+  int64_t pages = 0, taken_over = 0, documents = 0;
   const std::vector<Object::Ptr> sittings = ReadSittings(out);
   for (const Object::Ptr& sitting : sittings) {
     pages += sitting->getValue<int64_t>("pages_ocr");
     taken_over += sitting->getValue<int64_t>("documents_taken_over");
-    EXPECT_GT(sitting->getValue<int64_t>("documents_this_sitting"), 0)
-        << sitting->getValue<std::string>("sitting");
+    documents += sitting->getValue<int64_t>("documents_this_sitting");
   }
   EXPECT_EQ(sittings.size(), 2u) << "the killed host wrote no figures";
   // The documents it was killed holding were taken over, each by one host.
   EXPECT_GE(held, 1);
   EXPECT_EQ(taken_over, held) << log_a << "\n" << log_c;
+  EXPECT_GE(documents, held);
   EXPECT_GT(pages, 0);
   EXPECT_LE(pages, Archive().OcrPages());
   std::cout << "three hosts, one killed holding " << held << " documents: " << seconds
